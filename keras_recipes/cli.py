@@ -1,0 +1,149 @@
+"""Command line: `keras-recipes {train,validate,schema,list} ...`.
+
+TensorFlow is imported only by commands that train, so `--help`, `validate`,
+`schema` and `list` answer in a fraction of a second.
+
+Exit status: 0 success, 1 training failed, 2 bad recipe or arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Optional, Sequence
+
+from keras_recipes.errors import KerasRecipesError, RecipeError, TrainingError, UsageError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports bad arguments as a UsageError (exit 2, one message)."""
+
+    def error(self, message: str):
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--set", dest="overrides", action="append", default=[],
+                        metavar="KEY=VALUE",
+                        help="override a recipe value, e.g. --set training.epochs=5 (repeatable)")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="keras-recipes",
+                     description="Train Keras models from declarative YAML recipes.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    train = commands.add_parser("train", help="train a recipe and write a run directory")
+    train.add_argument("recipe", help="recipe YAML file")
+    train.add_argument("--run-dir", help="write exactly here (must be new or empty)")
+    train.add_argument("--output", default="runs",
+                       help="parent of runs/<name>/<timestamp> (default: runs)")
+    train.add_argument("--verbose", type=int, choices=(0, 1, 2),
+                       help="Keras progress output (default: training.verbose)")
+    _add_common(train)
+
+    validate = commands.add_parser("validate", help="check recipes without training")
+    validate.add_argument("recipes", nargs="+", help="recipe YAML files")
+    validate.add_argument("--print", dest="show", action="store_true",
+                          help="print the resolved recipe")
+    _add_common(validate)
+
+    schema = commands.add_parser("schema", help="print the recipe JSON Schema (for editors)")
+    _add_common(schema)
+
+    listing = commands.add_parser("list", help="list recipes with their descriptions")
+    listing.add_argument("directory", nargs="?", default="recipes",
+                         help="folder of recipes (default: recipes)")
+    _add_common(listing)
+    return parser
+
+
+def _cmd_train(args) -> int:
+    from keras_recipes.config import load_recipe
+    from keras_recipes.run import create_run_dir
+
+    recipe = load_recipe(args.recipe, args.overrides)
+    run_dir = create_run_dir(args.output, recipe.name, args.run_dir)
+    from keras_recipes.training.trainer import train
+
+    train(recipe, run_dir, verbose=args.verbose)
+    print(f"run directory: {run_dir}")
+    return EXIT_OK
+
+
+def _cmd_validate(args) -> int:
+    import yaml
+
+    from keras_recipes.config import load_recipe
+
+    failed = 0
+    for path in args.recipes:
+        try:
+            recipe = load_recipe(path, args.overrides)
+        except RecipeError as err:
+            print(f"error: {err}", file=sys.stderr)
+            failed += 1
+            continue
+        print(f"{path}: ok")
+        if args.show:
+            print(yaml.safe_dump(recipe.model_dump(mode="json"), sort_keys=False))
+    return EXIT_USAGE if failed else EXIT_OK
+
+
+def _cmd_schema(args) -> int:
+    from keras_recipes.config import Recipe
+
+    print(json.dumps(Recipe.model_json_schema(), indent=2))
+    return EXIT_OK
+
+
+def _cmd_list(args) -> int:
+    from keras_recipes.config import read_recipe_dict
+
+    folder = Path(args.directory)
+    files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+    if not files:
+        raise UsageError(f"list: no recipes in {str(folder)!r} -> a folder of *.yaml recipes")
+    width = max(len(f.name) for f in files)
+    for file in files:
+        try:
+            description = read_recipe_dict(file).get("description", "")
+        except RecipeError as err:
+            description = f"(invalid: {err.problems[0]})"
+        print(f"{file.name:<{width}}  {str(description).strip().splitlines()[0] if description else ''}")
+    return EXIT_OK
+
+
+COMMANDS = {"train": _cmd_train, "validate": _cmd_validate, "schema": _cmd_schema,
+            "list": _cmd_list}
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    try:
+        args = build_parser().parse_args(argv)
+        return COMMANDS[args.command](args)
+    except (RecipeError, UsageError) as err:
+        if debug:
+            raise
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except TrainingError as err:
+        if debug:
+            raise
+        print(f"training failed: {err}", file=sys.stderr)
+        return EXIT_FAILED
+    except KerasRecipesError as err:
+        if debug:
+            raise
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

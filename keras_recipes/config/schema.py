@@ -1,0 +1,467 @@
+"""The recipe format: a typed, strict pydantic schema (no TensorFlow import).
+
+Every section rejects unknown keys. Defaults that depend on another key
+(e.g. the learning rate of the chosen optimizer) are filled in by
+`model_validator`s, so `Recipe.model_dump()` is the fully resolved recipe.
+
+Cross-field problems are raised as `FieldProblems`, which carry sub-paths so
+the loader can report them as dotted paths together with every other problem.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+PYTHON_REF = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
+
+DATA_SOURCES = ("sklearn", "npz", "csv", "tfds", "synthetic", "python")
+SKLEARN_DATASETS = ("digits", "iris", "wine", "breast_cancer", "diabetes")
+SYNTHETIC_KINDS = ("classification", "regression", "images", "sequences")
+MODEL_TYPES = ("linear", "mlp", "cnn", "resnet", "transformer", "python")
+OPTIMIZERS = ("adam", "adamw", "sgd", "lion", "rmsprop")
+SCHEDULES = ("constant", "step_decay", "warmup_cosine", "one_cycle", "warmup_polynomial")
+ACTIVATIONS = ("relu", "gelu", "silu", "swish", "elu", "selu", "leaky_relu", "tanh", "sigmoid")
+INITIALIZERS = (
+    "auto", "he_normal", "he_uniform", "glorot_normal", "glorot_uniform", "lecun_normal",
+    "lecun_uniform", "orthogonal",
+)
+LOSSES = (
+    "auto", "sparse_categorical_crossentropy", "categorical_crossentropy",
+    "binary_crossentropy", "mse", "mae", "huber",
+)
+CLASSIFICATION_METRICS = ("accuracy", "top_3_accuracy", "top_5_accuracy")
+REGRESSION_METRICS = ("mae", "mse", "rmse")
+METRICS = CLASSIFICATION_METRICS + REGRESSION_METRICS
+
+
+class FieldProblems(ValueError):
+    """Several problems found by one validator, each `(sub.path, message)`."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__("; ".join(f"{p}: {m}" for p, m in problems))
+
+
+def _raise_if(problems: list[tuple[str, str]]) -> None:
+    if problems:
+        raise FieldProblems(problems)
+
+
+def _only_for(section: BaseModel, owner_key: str, owner_value: str,
+              allowed: dict[str, tuple[str, ...]]) -> list[tuple[str, str]]:
+    """Problems for keys given explicitly that do not apply to `owner_value`."""
+    problems = []
+    for key in sorted(section.model_fields_set):
+        users = allowed.get(key)
+        if users is not None and owner_value not in users:
+            problems.append((key, f"{getattr(section, key)!r} -> only used with "
+                                  f"{owner_key} {', '.join(users)} (here {owner_key} is "
+                                  f"'{owner_value}')"))
+    return problems
+
+
+class Section(BaseModel):
+    """A recipe section: unknown keys are errors, assignments are validated."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+# --------------------------------------------------------------------- data
+class SyntheticConfig(Section):
+    """Generated data (seeded by the recipe seed), for demos and tests."""
+
+    samples: int = Field(2000, ge=10, description="Number of examples generated.")
+    features: int = Field(20, ge=1, description="Features (classification/regression).")
+    classes: int = Field(4, ge=2, description="Classes (classification, images, sequences).")
+    image_size: int = Field(16, ge=4, description="Height and width of generated images.")
+    channels: int = Field(1, ge=1, le=4, description="Channels of generated images.")
+    seq_len: int = Field(32, ge=2, description="Length of generated token sequences.")
+    vocab_size: int = Field(32, ge=4, description="Vocabulary of generated sequences.")
+    noise: float = Field(0.1, ge=0.0, description="Label/feature noise level.")
+
+
+class DataConfig(Section):
+    """Where the examples come from, how they are split, scaled and batched."""
+
+    source: Literal[DATA_SOURCES] = Field("sklearn", description="Data source kind.")
+    name: Optional[str] = Field(
+        None, description="sklearn dataset, TFDS dataset or synthetic kind.")
+    path: Optional[str] = Field(None, description="File path (npz, csv); relative to the recipe.")
+    python: Optional[str] = Field(
+        None, description="`package.module:function` returning arrays or tf.data Datasets.")
+    args: dict[str, Any] = Field(default_factory=dict,
+                                 description="Keyword arguments for a `python:` source.")
+    target: Optional[str] = Field(None, description="csv: label column (default: the last).")
+    x_key: str = Field("x", description="npz: array holding the inputs.")
+    y_key: str = Field("y", description="npz: array holding the labels.")
+    tfds_splits: dict[Literal["train", "val", "test"], str] = Field(
+        default_factory=lambda: {"train": "train[:90%]", "val": "train[90%:]", "test": "test"},
+        description="tfds: split strings for train/val/test.")
+    data_dir: Optional[str] = Field(None, description="tfds: data directory.")
+    synthetic: SyntheticConfig = Field(default_factory=SyntheticConfig)
+    task: Literal["auto", "classification", "regression"] = "auto"
+    input_shape: Optional[list[int]] = Field(
+        None, description="Reshape each example to this shape, e.g. [8, 8, 1] for digits images.")
+    batch_size: int = Field(64, ge=1, description="Examples per replica per micro-batch.")
+    val_split: float = Field(0.1, ge=0.0, lt=1.0, description="Fraction held out for validation.")
+    test_split: float = Field(0.2, ge=0.0, lt=1.0, description="Fraction held out for test.")
+    stratify: bool = Field(True, description="Stratify the splits by class (classification).")
+    normalize: Literal["standard", "minmax", "scale", "none"] = Field(
+        "standard", description="Feature scaling fitted on the training split only; "
+        "`scale` divides by the training maximum (images).")
+    shuffle_buffer: Optional[int] = Field(
+        None, ge=1, description="Shuffle buffer; default: the whole training split.")
+    cache: bool = True
+    prefetch: bool = True
+
+    @model_validator(mode="after")
+    def _check_source(self) -> "DataConfig":
+        problems = _only_for(self, "source", self.source, {
+            "path": ("npz", "csv"), "python": ("python",), "args": ("python",),
+            "target": ("csv",), "x_key": ("npz",), "y_key": ("npz",),
+            "tfds_splits": ("tfds",), "data_dir": ("tfds",), "synthetic": ("synthetic",),
+        })
+        if self.source == "sklearn" and not self.name:
+            self.__dict__["name"] = "digits"
+        if self.source in ("tfds", "synthetic") and not self.name:
+            problems.append(("name", f"missing -> required with source {self.source}"))
+        if self.source == "sklearn" and self.name and self.name not in SKLEARN_DATASETS:
+            from keras_recipes.registry import did_you_mean
+            problems.append(("name", f"{self.name!r} -> one of {', '.join(SKLEARN_DATASETS)}"
+                                     f"{did_you_mean(self.name, SKLEARN_DATASETS)}"))
+        if self.source == "synthetic" and self.name and self.name not in SYNTHETIC_KINDS:
+            from keras_recipes.registry import did_you_mean
+            problems.append(("name", f"{self.name!r} -> one of {', '.join(SYNTHETIC_KINDS)}"
+                                     f"{did_you_mean(self.name, SYNTHETIC_KINDS)}"))
+        if self.source in ("npz", "csv") and not self.path:
+            problems.append(("path", f"missing -> a file path, required with source {self.source}"))
+        if self.source == "python" and not (self.python and PYTHON_REF.match(self.python)):
+            problems.append(("python", f"{self.python!r} -> 'package.module:function'"))
+        if self.source in ("sklearn", "npz", "csv", "synthetic") and \
+                self.val_split + self.test_split >= 0.9:
+            problems.append(("val_split", f"{self.val_split} + test_split {self.test_split} -> "
+                                          "together below 0.9, so training keeps data"))
+        _raise_if(problems)
+        return self
+
+
+# -------------------------------------------------------------------- model
+_TYPE_DEFAULTS = {
+    # type: (dropout, normalization)
+    "linear": (0.0, "none"),
+    "mlp": (0.2, "batch"),
+    "cnn": (0.3, "batch"),
+    "resnet": (0.3, "batch"),
+    "transformer": (0.1, "layer"),
+    "python": (0.0, "none"),
+}
+
+
+class ModelConfig(Section):
+    """The network: a built-in family or a `python:` builder of your own."""
+
+    type: Literal[MODEL_TYPES] = "mlp"
+    python: Optional[str] = Field(
+        None, description="`package.module:function(input_shape, num_outputs, **args)` -> keras.Model.")
+    args: dict[str, Any] = Field(default_factory=dict, description="Arguments for `python:`.")
+    hidden: list[int] = Field(default_factory=lambda: [256, 128],
+                              description="Dense layer widths (mlp; dense head of cnn/resnet).")
+    filters: list[int] = Field(default_factory=lambda: [32, 64],
+                               description="Channels per convolutional stage (cnn, resnet).")
+    kernel_size: int = Field(3, ge=1)
+    blocks_per_stage: int = Field(2, ge=1, description="Residual blocks per stage (resnet).")
+    d_model: int = Field(64, ge=8, description="Embedding width (transformer).")
+    num_heads: int = Field(4, ge=1, description="Attention heads (transformer).")
+    num_layers: int = Field(2, ge=1, description="Encoder blocks (transformer).")
+    ff_dim: int = Field(128, ge=8, description="Feed-forward width (transformer).")
+    activation: Literal[ACTIVATIONS] = "relu"
+    dropout: Optional[float] = Field(
+        None, ge=0.0, lt=1.0, description="Dropout after dense/attention layers (never after "
+        "convolutions); default 0.2 mlp, 0.3 cnn/resnet heads, 0.1 transformer, 0 linear.")
+    normalization: Optional[Literal["batch", "layer", "none"]] = Field(
+        None, description="Default batch (before the activation) for mlp/cnn/resnet, "
+        "layer for transformer.")
+    kernel_initializer: Literal[INITIALIZERS] = Field(
+        "auto", description="`auto`: He for ReLU families, Glorot for tanh/sigmoid.")
+    l2: float = Field(0.0, ge=0.0, description="L2 penalty on kernels (coupled; prefer "
+                                               "optimizer.weight_decay).")
+
+    @model_validator(mode="after")
+    def _fill_and_check(self) -> "ModelConfig":
+        problems = _only_for(self, "type", self.type, {
+            "python": ("python",), "args": ("python",),
+            "hidden": ("mlp", "cnn", "resnet", "transformer"),
+            "filters": ("cnn", "resnet"), "kernel_size": ("cnn", "resnet"),
+            "blocks_per_stage": ("resnet",), "d_model": ("transformer",),
+            "num_heads": ("transformer",), "num_layers": ("transformer",),
+            "ff_dim": ("transformer",),
+        })
+        if self.type == "python" and not (self.python and PYTHON_REF.match(self.python)):
+            problems.append(("python", f"{self.python!r} -> 'package.module:function'"))
+        if self.type == "transformer" and self.d_model % self.num_heads:
+            problems.append(("num_heads", f"{self.num_heads} -> a divisor of d_model "
+                                          f"({self.d_model})"))
+        _raise_if(problems)
+        dropout, norm = _TYPE_DEFAULTS[self.type]
+        # Assign through __dict__: validate_assignment would re-run this validator.
+        if self.dropout is None:
+            self.__dict__["dropout"] = dropout
+        if self.normalization is None:
+            self.__dict__["normalization"] = norm
+        return self
+
+
+# ---------------------------------------------------------------- optimizer
+# name: (learning_rate, extra defaults) from the playbook.
+OPTIMIZER_DEFAULTS: dict[str, dict[str, Any]] = {
+    "adam": {"learning_rate": 1e-3, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-8},
+    "adamw": {"learning_rate": 1e-3, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-8,
+              "weight_decay": 0.01},
+    "sgd": {"learning_rate": 0.1, "momentum": 0.9},
+    "lion": {"learning_rate": 1e-4, "beta_1": 0.9, "beta_2": 0.99, "weight_decay": 0.01},
+    "rmsprop": {"learning_rate": 1e-3, "momentum": 0.0, "epsilon": 1e-7},
+}
+_OPTIMIZER_KEYS = {
+    "beta_1": ("adam", "adamw", "lion"), "beta_2": ("adam", "adamw", "lion"),
+    "epsilon": ("adam", "adamw", "rmsprop"), "momentum": ("sgd", "rmsprop"),
+    "nesterov": ("sgd",),
+}
+
+
+class OptimizerConfig(Section):
+    """Optimizer with the playbook's defaults (filled per `name`)."""
+
+    name: Literal[OPTIMIZERS] = "adam"
+    learning_rate: Optional[float] = Field(
+        None, gt=0.0, description="Peak/base LR; default adam/adamw/rmsprop 1e-3, sgd 0.1, "
+        "lion 1e-4.")
+    weight_decay: Optional[float] = Field(
+        None, ge=0.0, description="Decoupled weight decay; default 0.01 for adamw and lion.")
+    beta_1: Optional[float] = Field(None, ge=0.0, lt=1.0)
+    beta_2: Optional[float] = Field(None, ge=0.0, lt=1.0)
+    epsilon: Optional[float] = Field(None, gt=0.0)
+    momentum: Optional[float] = Field(None, ge=0.0, lt=1.0)
+    nesterov: bool = False
+    clipnorm: Optional[float] = Field(None, gt=0.0, description="Clip each gradient's norm.")
+    global_clipnorm: Optional[float] = Field(
+        None, gt=0.0, description="Clip the global gradient norm (1.0 is a common choice).")
+    clipvalue: Optional[float] = Field(None, gt=0.0)
+    scale_lr: Literal["linear", "sqrt", "none"] = Field(
+        "linear", description="LR scaling rule applied when the global batch differs from "
+        "`reference_batch_size`.")
+    reference_batch_size: Optional[int] = Field(
+        None, ge=1, description="Batch size the LR was tuned for; default data.batch_size.")
+
+    @model_validator(mode="after")
+    def _fill_and_check(self) -> "OptimizerConfig":
+        problems = _only_for(self, "name", self.name, _OPTIMIZER_KEYS)
+        clips = [k for k in ("clipnorm", "global_clipnorm", "clipvalue") if getattr(self, k)]
+        if len(clips) > 1:
+            problems.append((clips[1], f"given together with {clips[0]} -> only one of "
+                                       "clipnorm, global_clipnorm, clipvalue"))
+        _raise_if(problems)
+        for key, value in OPTIMIZER_DEFAULTS[self.name].items():
+            if getattr(self, key) is None:
+                self.__dict__[key] = value
+        return self
+
+
+# ----------------------------------------------------------------- schedule
+class Duration(Section):
+    """A span of training in exactly one unit: steps, epochs or a fraction of training."""
+
+    steps: Optional[int] = Field(None, ge=0)
+    epochs: Optional[float] = Field(None, ge=0.0)
+    fraction: Optional[float] = Field(None, ge=0.0, le=1.0)
+
+    @model_validator(mode="after")
+    def _one_unit(self) -> "Duration":
+        given = [k for k in ("steps", "epochs", "fraction") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise FieldProblems([("", f"{given or 'nothing'} -> exactly one of steps, epochs, "
+                                      "fraction")])
+        return self
+
+
+_WARMUP_SCHEDULES = ("constant", "step_decay", "warmup_cosine", "warmup_polynomial")
+
+
+class ScheduleConfig(Section):
+    """The learning-rate schedule; `optimizer.learning_rate` is its peak/base value."""
+
+    name: Literal[SCHEDULES] = "constant"
+    warmup: Optional[Duration] = Field(None, description="Linear warmup before the schedule.")
+    warmup_start_factor: float = Field(0.01, gt=0.0, le=1.0,
+                                       description="Warmup starts at this fraction of the peak.")
+    min_lr_factor: float = Field(0.0, ge=0.0, le=1.0,
+                                 description="Final LR as a fraction of the peak (cosine/poly).")
+    power: float = Field(1.0, gt=0.0, description="warmup_polynomial: decay exponent.")
+    step_every: Optional[Duration] = Field(None, description="step_decay: interval.")
+    factor: float = Field(0.1, gt=0.0, lt=1.0, description="step_decay: multiplier.")
+    pct_start: float = Field(0.3, gt=0.0, lt=1.0, description="one_cycle: rising fraction.")
+    div_factor: float = Field(25.0, gt=0.0, description="one_cycle: max_lr / initial LR.")
+    final_div_factor: float = Field(1e4, gt=0.0, description="one_cycle: initial / final LR.")
+    anneal_strategy: Literal["cos", "linear"] = "cos"
+    three_phase: bool = False
+    cycle_momentum: bool = Field(True, description="one_cycle: cycle momentum/beta_1 inversely.")
+
+    @model_validator(mode="after")
+    def _check(self) -> "ScheduleConfig":
+        problems = _only_for(self, "name", self.name, {
+            "step_every": ("step_decay",), "factor": ("step_decay",),
+            "power": ("warmup_polynomial",),
+            "min_lr_factor": ("warmup_cosine", "warmup_polynomial"),
+            "pct_start": ("one_cycle",), "div_factor": ("one_cycle",),
+            "final_div_factor": ("one_cycle",), "anneal_strategy": ("one_cycle",),
+            "three_phase": ("one_cycle",), "cycle_momentum": ("one_cycle",),
+            "warmup": _WARMUP_SCHEDULES, "warmup_start_factor": _WARMUP_SCHEDULES,
+        })
+        if self.name == "step_decay" and self.step_every is None:
+            problems.append(("step_every", "missing -> e.g. {epochs: 10}"))
+        _raise_if(problems)
+        return self
+
+
+# ----------------------------------------------------------------- training
+class TrainingConfig(Section):
+    """The fit loop: epochs, loss, metrics, precision, accumulation, compilation."""
+
+    epochs: int = Field(30, ge=1)
+    loss: Literal[LOSSES] = Field("auto", description="`auto`: sparse categorical "
+                                  "cross-entropy for classification, mse for regression.")
+    label_smoothing: float = Field(0.0, ge=0.0, lt=1.0, description="0.1 is the usual value.")
+    metrics: Optional[list[Literal[METRICS]]] = Field(
+        None, description="Default: [accuracy] for classification, [mae] for regression.")
+    precision: Literal["float32", "mixed_float16", "mixed_bfloat16"] = "float32"
+    gradient_accumulation: int = Field(1, ge=1, description="Micro-batches per optimizer update.")
+    steps_per_execution: Union[int, Literal["auto"]] = Field(
+        "auto", description="Batches per compiled call; `auto` picks a safe value.")
+    jit_compile: Union[bool, Literal["auto"]] = Field(False, description="XLA compilation.")
+    verbose: Literal["auto", 0, 1, 2] = "auto"
+
+    @field_validator("steps_per_execution")
+    @classmethod
+    def _positive(cls, value):
+        if isinstance(value, int) and value < 1:
+            raise ValueError("must be >= 1 or 'auto'")
+        return value
+
+
+# ---------------------------------------------------------------- callbacks
+class Toggle(Section):
+    """A callback section that can be written `false`, `true` or as a mapping."""
+
+    enabled: bool = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_bool(cls, value):
+        if isinstance(value, bool):
+            return {"enabled": value}
+        return value
+
+
+class EarlyStoppingConfig(Toggle):
+    monitor: str = "val_loss"
+    patience: int = Field(10, ge=0, description="Epochs without improvement before stopping.")
+    min_delta: float = Field(0.0, ge=0.0)
+    mode: Literal["auto", "min", "max"] = "auto"
+
+
+class CheckpointConfig(Section):
+    """The best checkpoint (`best.keras`), which is the model a run hands back."""
+
+    monitor: str = "val_loss"
+    mode: Literal["auto", "min", "max"] = "auto"
+
+
+class TensorBoardConfig(Toggle):
+    update_freq: Union[Literal["epoch", "batch"], int] = "epoch"
+    histogram_freq: int = Field(0, ge=0)
+    profile_batch: int = Field(0, ge=0)
+
+
+class ReduceLROnPlateauConfig(Toggle):
+    enabled: bool = False
+    monitor: str = "val_loss"
+    factor: float = Field(0.1, gt=0.0, lt=1.0)
+    patience: int = Field(5, ge=0)
+    min_delta: float = Field(1e-4, ge=0.0)
+    cooldown: int = Field(0, ge=0)
+    min_lr: float = Field(0.0, ge=0.0)
+
+
+class LoggerConfig(Toggle):
+    enabled: bool = False
+    every_n_steps: int = Field(1, ge=1)
+
+
+class PythonCallback(Section):
+    python: str = Field(description="`package.module:Factory` returning a keras Callback.")
+    args: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("python")
+    @classmethod
+    def _ref(cls, value: str) -> str:
+        if not PYTHON_REF.match(value):
+            raise ValueError(f"{value!r} -> 'package.module:function'")
+        return value
+
+
+class CallbacksConfig(Section):
+    """Callbacks by name; each can be switched off with `name: false`."""
+
+    early_stopping: EarlyStoppingConfig = Field(default_factory=EarlyStoppingConfig)
+    checkpoint: CheckpointConfig = Field(default_factory=CheckpointConfig)
+    tensorboard: TensorBoardConfig = Field(default_factory=TensorBoardConfig)
+    reduce_lr_on_plateau: ReduceLROnPlateauConfig = Field(default_factory=ReduceLROnPlateauConfig)
+    learning_rate_logger: LoggerConfig = Field(default_factory=LoggerConfig)
+    gradient_norm_logger: LoggerConfig = Field(default_factory=LoggerConfig)
+    terminate_on_nan: bool = True
+    custom: list[PythonCallback] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------- distribute
+class DistributeConfig(Section):
+    """Data-parallel scaling; `data.batch_size` is per replica."""
+
+    strategy: Literal["default", "one_device", "mirrored", "multi_worker", "tpu"] = "default"
+    devices: Optional[Union[int, list[str]]] = Field(
+        None, description="Device count or names, e.g. ['/gpu:0', '/gpu:1'].")
+    virtual_cpus: Optional[int] = Field(
+        None, ge=1, description="Dev/test aid: split the CPU into N logical devices.")
+    tpu: Optional[str] = Field(None, description="TPU name or grpc:// address.")
+
+
+# --------------------------------------------------------------------- tune
+class TuneConfig(Section):
+    """A keras-tuner search over dotted recipe paths."""
+
+    algorithm: Literal["random", "grid", "bayesian", "hyperband"] = "random"
+    objective: str = "val_loss"
+    direction: Literal["auto", "min", "max"] = "auto"
+    max_trials: int = Field(10, ge=1)
+    executions_per_trial: int = Field(1, ge=1)
+    space: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+
+# ------------------------------------------------------------------- recipe
+class Recipe(Section):
+    """A whole training recipe."""
+
+    name: str = Field("recipe", pattern=r"^[A-Za-z0-9_.-]+$",
+                      description="Run name; runs go to runs/<name>/<timestamp>.")
+    description: str = ""
+    seed: int = Field(42, ge=0, description="Seeds Python, NumPy and TensorFlow.")
+    deterministic: bool = Field(False, description="Also turn on TF op determinism.")
+    data: DataConfig = Field(default_factory=DataConfig)
+    model: ModelConfig = Field(default_factory=ModelConfig)
+    optimizer: OptimizerConfig = Field(default_factory=OptimizerConfig)
+    schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+    training: TrainingConfig = Field(default_factory=TrainingConfig)
+    callbacks: CallbacksConfig = Field(default_factory=CallbacksConfig)
+    distribute: DistributeConfig = Field(default_factory=DistributeConfig)
+    tune: Optional[TuneConfig] = None

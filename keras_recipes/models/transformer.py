@@ -1,0 +1,88 @@
+"""Transformer encoder for sequences: pre-layer-norm blocks, mean pooling, dense head."""
+
+import keras
+from keras import ops
+
+from keras_recipes.models.blocks import dense_block, initializer, output_head
+from keras_recipes.models.registry import MODELS
+
+
+@keras.saving.register_keras_serializable(package="keras_recipes")
+class PositionEmbedding(keras.layers.Layer):
+    """Adds a learned embedding of each position to a `(batch, length, width)` input.
+
+    Example:
+
+    >>> layer = PositionEmbedding(max_length=16)
+    >>> layer(keras.ops.zeros((2, 16, 8))).shape
+    (2, 16, 8)
+    """
+
+    def __init__(self, max_length: int, **kwargs):
+        super().__init__(**kwargs)
+        if max_length < 1:
+            raise ValueError(f"Argument `max_length` must be >= 1. Received: max_length={max_length}")
+        self.max_length = max_length
+
+    def build(self, input_shape):
+        self.positions = self.add_weight(
+            shape=(self.max_length, input_shape[-1]), initializer="random_normal",
+            name="positions")
+
+    def call(self, inputs):
+        length = ops.shape(inputs)[1]
+        return inputs + ops.cast(self.positions[:length], inputs.dtype)
+
+    def get_config(self):
+        return {**super().get_config(), "max_length": self.max_length}
+
+
+def _encoder_block(x, config, name: str):
+    """x + Dropout(MHA(LN(x))); x + Dropout(FFN(LN(x)))."""
+    y = keras.layers.LayerNormalization(name=f"{name}_ln1")(x)
+    y = keras.layers.MultiHeadAttention(
+        config.num_heads, config.d_model // config.num_heads, dropout=config.dropout,
+        name=f"{name}_attention")(y, y)
+    y = keras.layers.Dropout(config.dropout, name=f"{name}_attention_dropout")(y)
+    x = keras.layers.Add(name=f"{name}_add1")([x, y])
+    y = keras.layers.LayerNormalization(name=f"{name}_ln2")(x)
+    y = keras.layers.Dense(config.ff_dim, activation=config.activation,
+                           kernel_initializer=initializer(config), name=f"{name}_ff1")(y)
+    y = keras.layers.Dropout(config.dropout, name=f"{name}_ff_dropout")(y)
+    y = keras.layers.Dense(config.d_model, name=f"{name}_ff2")(y)
+    return keras.layers.Add(name=f"{name}_add2")([x, y])
+
+
+@MODELS.register("transformer")
+def build_transformer(config, spec) -> keras.Model:
+    """Encoder-only transformer over token ids (embedding) or feature sequences (projection).
+
+    Example:
+
+    >>> recipe:  model: {type: transformer, d_model: 64, num_heads: 4, num_layers: 2}
+    """
+    from keras_recipes.errors import UsageError
+
+    inputs = keras.Input(spec.input_shape, dtype="int32" if spec.is_tokens else "float32",
+                         name="inputs")
+    if spec.is_tokens:
+        if len(spec.input_shape) != 1:
+            raise UsageError(f"model.type: 'transformer' token inputs must be (length,), got "
+                             f"{list(spec.input_shape)}")
+        x = keras.layers.Embedding(spec.vocab_size, config.d_model, name="embedding")(inputs)
+    elif len(spec.input_shape) == 2:
+        x = keras.layers.Dense(config.d_model, name="projection")(inputs)
+    else:
+        raise UsageError(f"model.type: 'transformer' needs sequences: token ids (length,) or "
+                         f"features (length, channels), got {list(spec.input_shape)} -> set "
+                         "data.input_shape")
+    x = PositionEmbedding(spec.input_shape[0], name="positions")(x)
+    x = keras.layers.Dropout(config.dropout, name="embedding_dropout")(x)
+    for layer in range(config.num_layers):
+        x = _encoder_block(x, config, f"block{layer}")
+    x = keras.layers.LayerNormalization(name="final_ln")(x)
+    x = keras.layers.GlobalAveragePooling1D(name="pool")(x)
+    head = config.model_copy(update={"normalization": "none"})
+    for i, units in enumerate(config.hidden):
+        x = dense_block(x, units, head, f"head{i}")
+    return keras.Model(inputs, output_head(x, spec), name="transformer")

@@ -1,0 +1,70 @@
+"""Creating run directories that never overwrite an earlier run."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+from pathlib import Path
+
+import yaml
+
+from keras_recipes.errors import UsageError
+from keras_recipes.run.atomic import write_text_atomic
+
+
+def create_run_dir(output: str | Path, name: str, run_dir: str | Path | None = None) -> Path:
+    """Creates and returns the directory for a new run.
+
+    With `run_dir`, exactly that directory (created if missing; refused if it
+    holds anything). Otherwise `output/name/<YYYYmmdd-HHMMSS>`, with a `-2`,
+    `-3`... suffix if that exists: the directory is created exclusively, so two
+    runs started in the same second still get different directories.
+
+    Raises:
+        UsageError: `run_dir` is not empty, or the location is not writable.
+    """
+    try:
+        if run_dir is not None:
+            path = Path(run_dir)
+            if path.exists() and (not path.is_dir() or any(path.iterdir())):
+                raise UsageError(f"--run-dir: {str(path)!r} is not empty -> a new or empty "
+                                 "directory (runs never overwrite earlier runs)")
+            path.mkdir(parents=True, exist_ok=True)
+            return path
+        parent = Path(output) / name
+        parent.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+        for attempt in range(1, 1000):
+            path = parent / (stamp if attempt == 1 else f"{stamp}-{attempt}")
+            try:
+                os.mkdir(path)
+                return path
+            except FileExistsError:
+                continue
+    except PermissionError as err:
+        raise UsageError(f"--output: cannot create a run directory ({err.strerror}: "
+                         f"{err.filename}) -> a writable location") from None
+    raise UsageError(f"--output: too many runs named {name!r} this second")
+
+
+def versions() -> dict[str, str]:
+    """Versions that decide a run's numbers (imports TensorFlow and Keras)."""
+    import keras
+    import tensorflow as tf
+
+    import keras_recipes
+
+    return {"keras_recipes": keras_recipes.__version__, "tensorflow": tf.__version__,
+            "keras": keras.__version__, "python": platform.python_version()}
+
+
+def write_resolved_recipe(path: Path, resolved: dict, header: dict[str, str]) -> None:
+    """Writes the resolved recipe (every default filled in) with a comment header.
+
+    The header (versions, time) is YAML comments, so the file can be trained
+    again as it is.
+    """
+    lines = [f"# {key}: {value}" for key, value in header.items()]
+    body = yaml.safe_dump(resolved, sort_keys=False, default_flow_style=None)
+    write_text_atomic(path, "\n".join(lines) + "\n" + body)

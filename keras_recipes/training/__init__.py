@@ -1,0 +1,1 @@
+"""Training: the step budget, callback wiring and the trainer."""

@@ -1,0 +1,64 @@
+"""The callbacks a recipe asks for, wired to the run directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import keras
+
+from keras_recipes.python_ref import resolve_python_ref
+
+
+def _monitor(name: str, has_val: bool) -> str:
+    """`val_x` falls back to `x` when the run has no validation split."""
+    return name if has_val or not name.startswith("val_") else name[len("val_"):]
+
+
+def build_callbacks(recipe, run_dir: Path, has_val: bool) -> list:
+    """History CSV, best checkpoint, early stopping, TensorBoard, NaN guard, extras.
+
+    The order matters: loggers run before the checkpoint and early stopping so
+    the values they put into `logs` reach CSV and TensorBoard.
+    """
+    cfg = recipe.callbacks
+    callbacks = []
+    if cfg.learning_rate_logger.enabled:
+        from keras_recipes.callbacks import LearningRateLogger
+
+        callbacks.append(LearningRateLogger(every_n_steps=cfg.learning_rate_logger.every_n_steps))
+    if cfg.gradient_norm_logger.enabled:
+        from keras_recipes.callbacks import GradientNormLogger
+
+        callbacks.append(GradientNormLogger(every_n_steps=cfg.gradient_norm_logger.every_n_steps))
+    if recipe.schedule.name == "one_cycle" and recipe.schedule.cycle_momentum:
+        from keras_recipes.callbacks import OneCycleMomentum
+
+        callbacks.append(OneCycleMomentum())
+    if cfg.terminate_on_nan:
+        callbacks.append(keras.callbacks.TerminateOnNaN())
+    plateau = cfg.reduce_lr_on_plateau
+    if plateau.enabled:
+        from keras_recipes.callbacks import ReduceLROnPlateau
+
+        callbacks.append(ReduceLROnPlateau(
+            monitor=_monitor(plateau.monitor, has_val), factor=plateau.factor,
+            patience=plateau.patience, min_delta=plateau.min_delta, cooldown=plateau.cooldown,
+            min_lr=plateau.min_lr, verbose=1))
+    callbacks.append(keras.callbacks.ModelCheckpoint(
+        str(run_dir / "best.keras"), monitor=_monitor(cfg.checkpoint.monitor, has_val),
+        mode=cfg.checkpoint.mode, save_best_only=True, verbose=0))
+    stop = cfg.early_stopping
+    if stop.enabled:
+        callbacks.append(keras.callbacks.EarlyStopping(
+            monitor=_monitor(stop.monitor, has_val), patience=stop.patience,
+            min_delta=stop.min_delta, mode=stop.mode, restore_best_weights=False, verbose=1))
+    if cfg.tensorboard.enabled:
+        callbacks.append(keras.callbacks.TensorBoard(
+            str(run_dir / "tensorboard"), update_freq=cfg.tensorboard.update_freq,
+            histogram_freq=cfg.tensorboard.histogram_freq,
+            profile_batch=cfg.tensorboard.profile_batch))
+    for i, extra in enumerate(cfg.custom):
+        factory = resolve_python_ref(extra.python, f"callbacks.custom[{i}].python")
+        callbacks.append(factory(**extra.args))
+    callbacks.append(keras.callbacks.CSVLogger(str(run_dir / "history.csv")))
+    return callbacks

@@ -1,0 +1,212 @@
+"""Recipe -> trained model: runtime set-up, builders, `model.fit`, run-directory artifacts."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import io
+import math
+import time
+from pathlib import Path
+from typing import Callable, Optional
+
+from keras_recipes.config.schema import Recipe
+from keras_recipes.errors import TrainingError
+from keras_recipes.run import write_json_atomic, write_resolved_recipe, write_text_atomic
+from keras_recipes.run.run_dir import versions
+
+_MAX_STEPS_PER_EXECUTION = 32
+
+
+@dataclasses.dataclass
+class TrainResult:
+    """What `train` hands back: the model (best weights), metrics and where things are."""
+
+    model: object
+    metrics: dict
+    history: dict
+    run_dir: Path
+    seconds: float
+
+
+@dataclasses.dataclass
+class Plan:
+    """The resolved numbers a run trains with, printed before training starts."""
+
+    replicas: int
+    global_batch: int
+    learning_rate: float
+    lr_factor: float
+    budget: object
+    steps_per_execution: int
+
+    def describe(self, recipe: Recipe) -> str:
+        scale = (f" (x{self.lr_factor:g} by the {recipe.optimizer.scale_lr} scaling rule)"
+                 if self.lr_factor != 1 else "")
+        return "\n".join([
+            f"batch: {recipe.data.batch_size} per replica x {self.replicas} replica(s) x "
+            f"{recipe.training.gradient_accumulation} accumulation = global batch "
+            f"{self.global_batch}",
+            f"learning rate: {self.learning_rate:g}{scale}, schedule {recipe.schedule.name}",
+            f"step budget: {self.budget.describe()}",
+        ])
+
+
+def _steps_per_execution(recipe: Recipe, replicas: int, batches_per_epoch: int) -> int:
+    """`auto`: several batches per compiled call unless something needs every step.
+
+    Keeps 1 under multi-replica strategies (Keras' multi-step execution fails
+    there) and when a per-step logger or per-batch TensorBoard is on.
+    """
+    value = recipe.training.steps_per_execution
+    if value != "auto":
+        return value
+    cb = recipe.callbacks
+    per_step = (cb.learning_rate_logger.enabled or cb.gradient_norm_logger.enabled
+                or (cb.tensorboard.enabled and cb.tensorboard.update_freq != "epoch")
+                or (recipe.schedule.name == "one_cycle" and recipe.schedule.cycle_momentum)
+                or bool(cb.custom))
+    if replicas > 1 or per_step:
+        return 1
+    return max(1, min(_MAX_STEPS_PER_EXECUTION, batches_per_epoch))
+
+
+def _model_summary(model) -> str:
+    buffer = io.StringIO()
+    model.summary(print_fn=lambda line, **_: buffer.write(line + "\n"))
+    return buffer.getvalue()
+
+
+def _finite(history: dict) -> bool:
+    return all(math.isfinite(v) for values in history.values() for v in values
+               if isinstance(v, float))
+
+
+def _history_dict(history) -> dict:
+    return {k: [float(v) for v in values] for k, values in history.history.items()}
+
+
+def train(recipe: Recipe, run_dir: Path, echo: Callable[[str], None] = print,
+          verbose: Optional[int | str] = None) -> TrainResult:
+    """Trains `recipe` and fills `run_dir` (which must exist and be empty).
+
+    Writes `recipe.yaml`, `status.json`, `summary.txt`, `history.csv`,
+    `best.keras`, `model.keras` (the best weights: the model the run hands
+    back), `metrics.json` (`{"val": {...}, "test": {...}}`), `curves.png` and
+    `tensorboard/`.
+
+    Raises:
+        TrainingError: the loss became non-finite (the best checkpoint is kept).
+    """
+    from keras_recipes.runtime import quiet_tensorflow_logs
+
+    quiet_tensorflow_logs()
+    started = time.time()
+    write_json_atomic(run_dir / "status.json", {"status": "running", "started": _now()})
+    try:
+        result = _train(recipe, run_dir, echo, verbose, started)
+    except BaseException as err:
+        status = "interrupted" if isinstance(err, KeyboardInterrupt) else "failed"
+        write_json_atomic(run_dir / "status.json", {
+            "status": status, "started": _iso(started), "ended": _now(),
+            "error": str(err) or type(err).__name__})
+        raise
+    write_json_atomic(run_dir / "status.json", {
+        "status": "completed", "started": _iso(started), "ended": _now(),
+        "seconds": round(result.seconds, 2)})
+    return result
+
+
+def _train(recipe: Recipe, run_dir: Path, echo, verbose, started: float) -> TrainResult:
+    from keras_recipes import runtime
+
+    if recipe.distribute.virtual_cpus:
+        runtime.split_cpu(recipe.distribute.virtual_cpus)
+    runtime.set_seed(recipe.seed, recipe.deterministic)
+    runtime.set_precision(recipe.training.precision)
+    strategy = runtime.build_strategy(recipe.distribute)
+
+    import keras
+
+    from keras_recipes.data import build_data
+    from keras_recipes.losses import build_loss, build_metrics
+    from keras_recipes.models import build_model
+    from keras_recipes.optim import build_optimizer, build_schedule, scaled_learning_rate
+    from keras_recipes.run.plots import plot_curves
+    from keras_recipes.training.budget import StepBudget
+    from keras_recipes.training.callback_factory import build_callbacks
+
+    write_resolved_recipe(run_dir / "recipe.yaml", recipe.model_dump(mode="json"),
+                          {**versions(), "created": _now()})
+    replicas = strategy.num_replicas_in_sync
+    micro_batch = recipe.data.batch_size * replicas
+    global_batch = micro_batch * recipe.training.gradient_accumulation
+    data = build_data(recipe.data, recipe.seed, micro_batch)
+    spec = data.spec
+    batches = math.ceil(spec.num_train / micro_batch) if spec.num_train else 1
+    budget = StepBudget(batches, recipe.training.epochs, recipe.training.gradient_accumulation)
+    reference = recipe.optimizer.reference_batch_size or recipe.data.batch_size
+    lr, factor = scaled_learning_rate(recipe.optimizer, global_batch, reference)
+    plan = Plan(replicas, global_batch, lr, factor, budget,
+                _steps_per_execution(recipe, replicas, batches))
+    echo(f"data: {recipe.data.source}:{recipe.data.name or recipe.data.path or ''} "
+         f"{spec.task}, {spec.num_outputs} output(s), input {list(spec.input_shape)}, "
+         f"{spec.num_train} train / {spec.num_val} val / {spec.num_test} test")
+    echo(plan.describe(recipe))
+
+    with strategy.scope():
+        model = build_model(recipe.model, spec)
+        schedule = build_schedule(recipe.schedule, lr, budget)
+        optimizer = build_optimizer(recipe.optimizer, schedule,
+                                    recipe.training.gradient_accumulation)
+        model.compile(optimizer=optimizer, loss=build_loss(recipe.training, spec.task),
+                      metrics=build_metrics(recipe.training, spec.task),
+                      steps_per_execution=plan.steps_per_execution,
+                      jit_compile=recipe.training.jit_compile)
+    summary = _model_summary(model)
+    write_text_atomic(run_dir / "summary.txt", "\n".join([
+        f"recipe: {recipe.name}", plan.describe(recipe),
+        f"steps per execution: {plan.steps_per_execution}", f"data: {spec}", "", summary]))
+    echo(f"model: {recipe.model.type}, {model.count_params():,} parameters; run directory: "
+         f"{run_dir}")
+
+    callbacks = build_callbacks(recipe, run_dir, data.val is not None)
+    fit = model.fit(data.train, validation_data=data.val, epochs=recipe.training.epochs,
+                    callbacks=callbacks,
+                    verbose=recipe.training.verbose if verbose is None else verbose)
+    history = _history_dict(fit)
+    plot_curves(history, run_dir / "curves.png")
+
+    best = run_dir / "best.keras"
+    if best.exists():
+        model.load_weights(best)
+    if not _finite(history):
+        raise TrainingError(
+            f"the loss became non-finite in epoch {len(history.get('loss', []))}; training "
+            f"stopped. The best checkpoint is kept in {best if best.exists() else run_dir}. "
+            "Lower optimizer.learning_rate, add a warmup or set optimizer.global_clipnorm: 1.0")
+    model.save(run_dir / "model.keras")
+
+    metrics = {}
+    for split, ds in (("val", data.val), ("test", data.test)):
+        if ds is not None:
+            values = model.evaluate(ds, return_dict=True, verbose=0)
+            metrics[split] = {k: float(v) for k, v in values.items()}
+    write_json_atomic(run_dir / "metrics.json", metrics)
+    seconds = time.time() - started
+    echo(_metrics_line(metrics) + f" ({seconds:.1f} s)")
+    return TrainResult(model, metrics, history, run_dir, seconds)
+
+
+def _metrics_line(metrics: dict) -> str:
+    parts = [f"{split}.{name}={value:.4f}" for split, values in metrics.items()
+             for name, value in values.items()]
+    return "final: " + ", ".join(parts)
+
+
+def _now() -> str:
+    return datetime.datetime.now().isoformat(timespec="seconds")
+
+
+def _iso(timestamp: float) -> str:
+    return datetime.datetime.fromtimestamp(timestamp).isoformat(timespec="seconds")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Optional, Sequence
@@ -125,6 +126,7 @@ COMMANDS = {"train": _cmd_train, "validate": _cmd_validate, "schema": _cmd_schem
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     debug = "--debug" in argv
     try:
         args = build_parser().parse_args(argv)

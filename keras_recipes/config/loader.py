@@ -68,7 +68,7 @@ def read_recipe_dict(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str
         if not isinstance(parent, str):
             raise RecipeError(f"extends: {parent!r} -> a relative path to another recipe")
         base = read_recipe_dict(path.parent / parent, _seen + (resolved,))
-        data = deep_merge(base, data)
+        data = merge_recipes(base, data)
     _resolve_paths(data, path.parent)
     return data
 
@@ -80,6 +80,22 @@ def _resolve_paths(data: dict[str, Any], base: Path) -> None:
         file = Path(section["path"]).expanduser()
         if not file.is_absolute() and (base / file).exists():
             section["path"] = str((base / file).resolve())
+
+
+# A section whose kind changes is replaced, not merged: a `linear` model must not
+# inherit the `hidden` widths of the parent's `mlp`.
+_KIND_KEYS = {"data": "source", "model": "type", "optimizer": "name", "schedule": "name"}
+
+
+def merge_recipes(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    """`extends:` semantics: deep merge, except sections whose kind key changes."""
+    merged = deep_merge(base, child)
+    for section, kind in _KIND_KEYS.items():
+        parent, own = base.get(section), child.get(section)
+        if isinstance(parent, dict) and isinstance(own, dict) and kind in own \
+                and own[kind] != parent.get(kind, own[kind]):
+            merged[section] = copy.deepcopy(own)
+    return merged
 
 
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

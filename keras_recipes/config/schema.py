@@ -52,10 +52,19 @@ def _raise_if(problems: list[tuple[str, str]]) -> None:
 
 def _only_for(section: BaseModel, owner_key: str, owner_value: str,
               allowed: dict[str, tuple[str, ...]]) -> list[tuple[str, str]]:
-    """Problems for keys given explicitly that do not apply to `owner_value`."""
+    """Problems for keys given a non-default value that do not apply to `owner_value`."""
     problems = []
+    fields = type(section).model_fields
     for key in sorted(section.model_fields_set):
         users = allowed.get(key)
+        value = getattr(section, key)
+        if isinstance(value, BaseModel):
+            value = value.model_dump()
+        default = fields[key].get_default(call_default_factory=True)
+        if isinstance(default, BaseModel):
+            default = default.model_dump()
+        if value == default:
+            continue  # a key left at its default (e.g. in a resolved recipe) is harmless
         if users is not None and owner_value not in users:
             problems.append((key, f"{getattr(section, key)!r} -> only used with "
                                   f"{owner_key} {', '.join(users)} (here {owner_key} is "
@@ -319,6 +328,8 @@ class ScheduleConfig(Section):
             "three_phase": ("one_cycle",), "cycle_momentum": ("one_cycle",),
             "warmup": _WARMUP_SCHEDULES, "warmup_start_factor": _WARMUP_SCHEDULES,
         })
+        if self.name == "one_cycle" and self.three_phase and self.pct_start >= 0.5:
+            problems.append(("pct_start", f"{self.pct_start} -> below 0.5 with three_phase"))
         if self.name == "step_decay" and self.step_every is None:
             problems.append(("step_every", "missing -> e.g. {epochs: 10}"))
         _raise_if(problems)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from keras_recipes import schedules as S
+from keras_recipes.errors import UsageError
 from keras_recipes.registry import Registry
 
 SCHEDULE_BUILDERS: Registry = Registry("schedule")
@@ -54,7 +55,11 @@ def build_schedule(config, peak_lr: float, budget):
         A `keras.optimizers.schedules.LearningRateSchedule`.
     """
     warmup = budget.to_updates(config.warmup) if config.warmup is not None else 0
-    schedule = SCHEDULE_BUILDERS.get(config.name)(config, peak_lr, budget, warmup)
-    if warmup and config.name not in _OWN_WARMUP:
-        schedule = S.Warmup(schedule, warmup, start_factor=config.warmup_start_factor)
+    try:
+        schedule = SCHEDULE_BUILDERS.get(config.name)(config, peak_lr, budget, warmup)
+        if warmup and config.name not in _OWN_WARMUP:
+            schedule = S.Warmup(schedule, warmup, start_factor=config.warmup_start_factor)
+    except ValueError as err:
+        raise UsageError(f"schedule: {config.name} does not fit this run's step budget "
+                         f"({budget.describe()}, warmup {warmup} updates) -> {err}") from None
     return schedule

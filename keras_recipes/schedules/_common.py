@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import math
 import numbers
+import operator
 
 from keras import ops
+
+
+_COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
 
 def fmt(value) -> str:
@@ -41,15 +45,10 @@ def check_number(
         raise ValueError(
             f"Argument `{name}` must be a finite number. {received(**{name: value})}"
         )
-    for op, bound, ok in (
-        (">", gt, lambda b: result > b),
-        (">=", ge, lambda b: result >= b),
-        ("<", lt, lambda b: result < b),
-        ("<=", le, lambda b: result <= b),
-    ):
-        if bound is not None and not ok(bound):
+    for symbol, bound in ((">", gt), (">=", ge), ("<", lt), ("<=", le)):
+        if bound is not None and not _COMPARE[symbol](result, bound):
             raise ValueError(
-                f"Argument `{name}` must be {op} {fmt(bound)}. {received(**{name: value})}"
+                f"Argument `{name}` must be {symbol} {fmt(bound)}. {received(**{name: value})}"
             )
     return result
 
@@ -73,8 +72,7 @@ def check_integer(name: str, value, *, ge: int | None = None, gt: int | None = N
 
 def check_order(name_a: str, a, op: str, name_b: str, b) -> None:
     """Checks the relation `a op b` between two (already checked) arguments."""
-    ok = {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
-    if not ok:
+    if not _COMPARE[op](a, b):
         raise ValueError(
             f"Argument `{name_a}` must be {op} `{name_b}`. "
             f"{received(**{name_a: a, name_b: b})}"

@@ -41,7 +41,10 @@ class OneCycle(keras.optimizers.schedules.LearningRateSchedule):
 
     Steps past the end (`step >= total_steps - 1`) hold the final value,
     `min_lr` (PyTorch raises past `total_steps`, and extrapolates at exactly
-    `total_steps`).
+    `total_steps`). As in PyTorch, a short cycle with `pct_start * total_steps
+    < 1` has its first phase end before step 0, so it starts inside the
+    second phase (near `max_lr`); where `pct_start * total_steps == 1` (PyTorch
+    divides by zero) the first phase is the single step 0, at `max_lr`.
 
     `momentum(step)` gives the matching momentum curve (PyTorch's
     `cycle_momentum=True`), annealed inversely to the learning rate over the
@@ -62,8 +65,9 @@ class OneCycle(keras.optimizers.schedules.LearningRateSchedule):
         max_lr: The peak learning rate, a float > 0.
         total_steps: The total number of steps in the cycle, an int > 0.
         pct_start: The fraction of the cycle spent increasing the learning
-            rate, a float in `(0, 1)` with `pct_start * total_steps > 1`.
-            Defaults to `0.3`.
+            rate, a float in `(0, 1)`; with `three_phase=True`, also
+            `2 * pct_start * total_steps - 2 < total_steps - 1` (about
+            `pct_start <= 0.5`). Defaults to `0.3`.
         div_factor: `initial_lr = max_lr / div_factor`, a float > 0.
             Defaults to `25.0`.
         final_div_factor: `min_lr = initial_lr / final_div_factor`, a float
@@ -86,7 +90,7 @@ class OneCycle(keras.optimizers.schedules.LearningRateSchedule):
 
     Raises:
         ValueError: If an argument is out of range, e.g. `pct_start` outside
-            `(0, 1)`, a phase that would be empty, or an unknown
+            `(0, 1)` (or too large for `three_phase`), or an unknown
             `anneal_strategy`.
     """
 
@@ -132,15 +136,10 @@ class OneCycle(keras.optimizers.schedules.LearningRateSchedule):
         self.initial_lr = self.max_lr / self.div_factor
         self.min_lr = self.initial_lr / self.final_div_factor
 
-        # Phase end steps, computed as OneCycleLR does.
+        # Phase end steps, computed as OneCycleLR does. With `pct_start *
+        # total_steps < 1` the first phase ends before step 0 and the cycle
+        # starts inside the second one, as in PyTorch.
         warmup_end = float(self.pct_start * self.total_steps) - 1
-        if warmup_end <= 0:
-            raise ValueError(
-                "Argument `pct_start` is too small for `total_steps`: the first "
-                f"phase would end at step {warmup_end} (`pct_start * total_steps "
-                f"- 1` must be > 0). "
-                f"{_common.received(pct_start=pct_start, total_steps=total_steps)}"
-            )
         last_end = float(self.total_steps - 1)
         if self.three_phase:
             middle_end = float(2 * self.pct_start * self.total_steps) - 2
@@ -183,7 +182,12 @@ class OneCycle(keras.optimizers.schedules.LearningRateSchedule):
         values = []
         phase_start = 0.0
         for phase_end, (start, end) in zip(self._phase_ends, points):
-            pct = ops.clip((s - phase_start) / (phase_end - phase_start), 0.0, 1.0)
+            if phase_end == phase_start:
+                # An empty phase (`pct_start * total_steps == 1`), where PyTorch
+                # divides by zero: it is at its end value.
+                pct = ops.ones_like(s)
+            else:
+                pct = ops.clip((s - phase_start) / (phase_end - phase_start), 0.0, 1.0)
             values.append(self._anneal(start, end, pct))
             phase_start = phase_end
         # The first phase with `s <= phase_end` wins; past every end, the last.

@@ -8,7 +8,7 @@ import io
 import math
 import time
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Optional, Sequence
 
 from keras_recipes.config.schema import Recipe
 from keras_recipes.errors import TrainingError
@@ -27,6 +27,7 @@ class TrainResult:
     history: dict
     run_dir: Path
     seconds: float
+    spec: object = None
 
 
 @dataclasses.dataclass
@@ -87,13 +88,20 @@ def _history_dict(history) -> dict:
 
 
 def train(recipe: Recipe, run_dir: Path, echo: Callable[[str], None] = print,
-          verbose: Optional[int | str] = None) -> TrainResult:
+          verbose: Optional[int | str] = None, extra_callbacks: Sequence = ()) -> TrainResult:
     """Trains `recipe` and fills `run_dir` (which must exist and be empty).
 
     Writes `recipe.yaml`, `status.json`, `summary.txt`, `history.csv`,
     `best.keras`, `model.keras` (the best weights: the model the run hands
     back), `metrics.json` (`{"val": {...}, "test": {...}}`), `curves.png` and
     `tensorboard/`.
+
+    Args:
+        recipe: a validated `Recipe`.
+        run_dir: an existing, empty directory.
+        echo: where progress lines go.
+        verbose: Keras progress output; default `recipe.training.verbose`.
+        extra_callbacks: callbacks run before the recipe's own.
 
     Raises:
         TrainingError: the loss became non-finite (the best checkpoint is kept).
@@ -104,7 +112,7 @@ def train(recipe: Recipe, run_dir: Path, echo: Callable[[str], None] = print,
     started = time.time()
     write_json_atomic(run_dir / "status.json", {"status": "running", "started": _now()})
     try:
-        result = _train(recipe, run_dir, echo, verbose, started)
+        result = _train(recipe, run_dir, echo, verbose, started, extra_callbacks)
     except BaseException as err:
         status = "interrupted" if isinstance(err, KeyboardInterrupt) else "failed"
         write_json_atomic(run_dir / "status.json", {
@@ -117,7 +125,8 @@ def train(recipe: Recipe, run_dir: Path, echo: Callable[[str], None] = print,
     return result
 
 
-def _train(recipe: Recipe, run_dir: Path, echo, verbose, started: float) -> TrainResult:
+def _train(recipe: Recipe, run_dir: Path, echo, verbose, started: float,
+           extra_callbacks: Sequence) -> TrainResult:
     from keras_recipes import runtime
 
     if recipe.distribute.virtual_cpus:
@@ -170,9 +179,9 @@ def _train(recipe: Recipe, run_dir: Path, echo, verbose, started: float) -> Trai
     echo(f"model: {recipe.model.type}, {model.count_params():,} parameters; run directory: "
          f"{run_dir}")
 
-    callbacks = build_callbacks(recipe, run_dir, data.val is not None)
+    callbacks = list(extra_callbacks) + build_callbacks(recipe, run_dir, data.val is not None)
     fit = model.fit(data.train, validation_data=data.val, epochs=recipe.training.epochs,
-                    callbacks=callbacks,
+                    callbacks=callbacks, shuffle=False,
                     verbose=recipe.training.verbose if verbose is None else verbose)
     history = _history_dict(fit)
     plot_curves(history, run_dir / "curves.png")
@@ -195,7 +204,7 @@ def _train(recipe: Recipe, run_dir: Path, echo, verbose, started: float) -> Trai
     write_json_atomic(run_dir / "metrics.json", metrics)
     seconds = time.time() - started
     echo(_metrics_line(metrics) + f" ({seconds:.1f} s)")
-    return TrainResult(model, metrics, history, run_dir, seconds)
+    return TrainResult(model, metrics, history, run_dir, seconds, spec)
 
 
 def _metrics_line(metrics: dict) -> str:

@@ -86,7 +86,10 @@ def test_every_step_matches_reference(kwargs):
 def test_scalar_calls_match_vectorised():
     schedule = WarmupCosine(peak_lr=1e-3, total_steps=1000, warmup_steps=100)
     steps = [0, 1, 99, 100, 101, 500, 999, 1000, 1500]
-    np.testing.assert_array_equal(evaluate_each(schedule, steps), evaluate(schedule, steps))
+    # Same values up to float32 rounding (scalar and vector kernels may differ by an ulp).
+    np.testing.assert_allclose(
+        evaluate_each(schedule, steps), evaluate(schedule, steps), rtol=1e-6, atol=0
+    )
 
 
 def test_config_round_trip():

@@ -1,0 +1,20 @@
+"""Training callbacks: learning-rate and gradient loggers, plateau and per-batch schedulers."""
+
+from keras_recipes.callbacks.gradient_norm_logger import GradientNormLogger
+from keras_recipes.callbacks.learning_rate_logger import LearningRateLogger
+from keras_recipes.callbacks.one_cycle_momentum import OneCycleMomentum
+from keras_recipes.callbacks.one_cycle_scheduler import OneCycleScheduler
+from keras_recipes.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
+from keras_recipes.callbacks.scaled_schedule import ScaledSchedule, plateau_scalable
+from keras_recipes.callbacks.warmup_cosine_scheduler import WarmupCosineScheduler
+
+__all__ = [
+    "GradientNormLogger",
+    "LearningRateLogger",
+    "OneCycleMomentum",
+    "OneCycleScheduler",
+    "ReduceLROnPlateau",
+    "ScaledSchedule",
+    "WarmupCosineScheduler",
+    "plateau_scalable",
+]

@@ -1,0 +1,141 @@
+"""Private helpers shared by the callbacks: argument checks and optimizer access.
+
+The optimizer helpers read a few private attributes of Keras 3 optimizers
+(`_learning_rate`, `_iterations`), always through `getattr` with a public
+fallback, because Keras exposes no public way to get the schedule object an
+optimizer was built with or to evaluate it at an arbitrary step.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import keras
+import numpy as np
+from keras import ops
+
+LearningRateSchedule = keras.optimizers.schedules.LearningRateSchedule
+
+
+def received(**values) -> str:
+    """Returns `Received: a=1, b='x'` for the given arguments."""
+    return "Received: " + ", ".join(
+        f"{k}={v!r}" if isinstance(v, str) else f"{k}={v}" for k, v in values.items()
+    )
+
+
+def check_int(name: str, value, *, ge: int | None = None) -> int:
+    """Checks that `value` is an int (not a bool) that is `>= ge`."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValueError(f"Argument `{name}` must be an integer. {received(**{name: value})}")
+    if ge is not None and value < ge:
+        raise ValueError(f"Argument `{name}` must be >= {ge}. {received(**{name: value})}")
+    return int(value)
+
+
+def check_float(
+    name: str,
+    value,
+    *,
+    gt: float | None = None,
+    ge: float | None = None,
+    lt: float | None = None,
+) -> float:
+    """Checks that `value` is a finite real number within the given bounds."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"Argument `{name}` must be a number. {received(**{name: value})}")
+    result = float(value)
+    if not math.isfinite(result):
+        raise ValueError(
+            f"Argument `{name}` must be a finite number. {received(**{name: value})}"
+        )
+    for op, bound, ok in (
+        (">", gt, lambda b: result > b),
+        (">=", ge, lambda b: result >= b),
+        ("<", lt, lambda b: result < b),
+    ):
+        if bound is not None and not ok(bound):
+            raise ValueError(f"Argument `{name}` must be {op} {bound}. {received(**{name: value})}")
+    return result
+
+
+def check_bool(name: str, value) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"Argument `{name}` must be a bool. {received(**{name: value})}")
+    return bool(value)
+
+
+def require_optimizer(callback) -> keras.optimizers.Optimizer:
+    """The model's optimizer, or a `ValueError` telling the user to compile."""
+    model = getattr(callback, "model", None)
+    optimizer = getattr(model, "optimizer", None) if model is not None else None
+    if optimizer is None:
+        raise ValueError(
+            f"{type(callback).__name__} needs a compiled model with an optimizer. "
+            "Call `model.compile(optimizer=..., loss=...)` before `model.fit()`."
+        )
+    return optimizer
+
+
+def unwrap_optimizer(optimizer):
+    """The optimizer that owns the learning rate (inside a `LossScaleOptimizer`)."""
+    while hasattr(optimizer, "inner_optimizer"):
+        optimizer = optimizer.inner_optimizer
+    return optimizer
+
+
+def lr_object(optimizer):
+    """What the optimizer holds as its learning rate: variable, schedule or callable."""
+    inner = unwrap_optimizer(optimizer)
+    return getattr(inner, "_learning_rate", inner.learning_rate)
+
+
+def raw_iterations(optimizer):
+    """The iteration counter the optimizer evaluates its schedule at."""
+    inner = unwrap_optimizer(optimizer)
+    return getattr(inner, "_iterations", inner.iterations)
+
+
+def last_step_learning_rate(optimizer) -> float:
+    """The learning rate the optimizer used for its most recent update.
+
+    For a schedule that is `schedule(iterations - 1)` (the optimizer evaluates
+    it before incrementing `iterations`); for a variable, its current value.
+    Reads one value from the device.
+    """
+    inner = unwrap_optimizer(optimizer)
+    lr = lr_object(inner)
+    if isinstance(lr, LearningRateSchedule):
+        step = ops.maximum(ops.convert_to_tensor(raw_iterations(inner)) - 1, 0)
+        return float(ops.convert_to_numpy(lr(step)))
+    return float(ops.convert_to_numpy(inner.learning_rate))
+
+
+def next_step_learning_rate(optimizer) -> float:
+    """The learning rate the optimizer will use for its next update."""
+    return float(ops.convert_to_numpy(unwrap_optimizer(optimizer).learning_rate))
+
+
+def retrace_train_function(model) -> None:
+    """Makes `fit` trace a fresh train function (after changing optimizer code paths).
+
+    Keras creates the train function before `on_train_begin` and traces it on
+    the first batch; forcing a new one makes the change visible even when an
+    earlier `fit` already traced it.
+    """
+    if hasattr(model, "make_train_function"):
+        model.make_train_function(force=True)
+
+
+def schedule_table(schedule, first_step: int, last_step: int, fn=None) -> np.ndarray:
+    """Evaluates `schedule` (or `fn`) at steps `first_step .. last_step` at once."""
+    fn = fn or schedule
+    steps = np.arange(first_step, last_step + 1, dtype="float32")
+    try:
+        values = np.asarray(ops.convert_to_numpy(fn(ops.convert_to_tensor(steps))), "float64")
+        if values.shape == steps.shape:
+            return values
+    except Exception:  # A schedule that only takes scalar steps.
+        pass
+    return np.asarray([float(ops.convert_to_numpy(fn(int(s)))) for s in steps], "float64")

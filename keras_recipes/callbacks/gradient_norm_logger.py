@@ -1,0 +1,212 @@
+"""Logs the global L2 norm of the gradients the optimizer applies."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+
+import keras
+import numpy as np
+
+from keras_recipes.callbacks import _utils
+
+# Set on an optimizer while a GradientNormLogger's hooks are installed on it.
+_HOOK_MARK = "_keras_recipes_grad_norm_hooked"
+
+
+class GradientNormLogger(keras.callbacks.Callback):
+    """Puts the global L2 norm of the applied gradients into the logs.
+
+    The norm is that of the gradients the optimizer applies:
+
+    - unscaled: under `mixed_float16` (Keras' `LossScaleOptimizer`) the loss
+      scale is divided out first, as the optimizer does;
+    - aggregated: under a `tf.distribute` strategy (e.g. `MirroredStrategy`)
+      it is the norm of the all-reduced gradient (the gradient of the global
+      batch's mean loss), not of a replica's share;
+    - after the optimizer's own `clipnorm` / `clipvalue` /
+      `global_clipnorm`, if any (those are applied before aggregation).
+
+    How: at the start of training the callback wraps, on this optimizer
+    instance only, the TensorFlow optimizer's gradient all-reduce (the point
+    every update goes through, with a single device too) so that it also
+    writes the norm into a non-trainable variable, and makes Keras retrace the
+    train function. The callback reads that variable only on the batches it
+    logs, so the other steps cost no host-device synchronization. The hooks
+    are removed, and the train function retraced again, at the end of
+    training.
+
+    Logs:
+
+    - batch logs: `grad_norm` (and `grad_norm/<variable path>` for each
+      trainable variable if `per_layer=True`) on the first batch and then
+      every `every_n_steps`-th one;
+    - epoch logs: the mean of the values logged during the epoch (or the last
+      value when none was), so History and CSVLogger record them.
+
+    A step that applies no update logs `nan`: one skipped by the
+    `LossScaleOptimizer` because its gradients were not finite, or one that
+    only accumulates gradients (`gradient_accumulation_steps`).
+
+    Example:
+
+    >>> import keras, numpy as np
+    >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    >>> model.compile(optimizer="sgd", loss="mse")
+    >>> history = model.fit(np.ones((8, 3)), np.zeros((8, 1)), batch_size=8,
+    ...                     callbacks=[GradientNormLogger()], verbose=0)
+    >>> history.history["grad_norm"][0] > 0
+    True
+
+    Args:
+        every_n_steps: Integer >= 1. Log every this many training batches.
+            Defaults to `1`.
+        per_layer: Bool. Also log the norm of each trainable variable's
+            gradient as `grad_norm/<variable.path>`. Defaults to `False`.
+
+    Raises:
+        ValueError: If an argument is invalid (constructor), or at the start
+            of training if the model is not compiled, its optimizer is not a
+            TensorFlow-backend Keras optimizer, or another `GradientNormLogger`
+            is already attached to it.
+    """
+
+    def __init__(self, every_n_steps=1, per_layer=False):
+        super().__init__()
+        self.every_n_steps = _utils.check_int("every_n_steps", every_n_steps, ge=1)
+        self.per_layer = _utils.check_bool("per_layer", per_layer)
+        self._norms = None
+        self._names = []
+        self._hooked = None
+        self._batches_seen = 0
+        self._epoch_values = []
+
+    # --- hooks -------------------------------------------------------------
+
+    def on_train_begin(self, logs=None):
+        optimizer = _utils.require_optimizer(self)
+        inner = _utils.unwrap_optimizer(optimizer)
+        if not hasattr(inner, "_all_reduce_sum_gradients") or not hasattr(inner, "_var_key"):
+            raise ValueError(
+                "GradientNormLogger needs the TensorFlow backend's Keras "
+                f"optimizers; got {type(inner).__name__}. Set KERAS_BACKEND="
+                "tensorflow, or remove GradientNormLogger from the callbacks."
+            )
+        if getattr(optimizer, _HOOK_MARK, False):
+            raise ValueError(
+                "Another GradientNormLogger is already attached to this "
+                "optimizer. Pass a single GradientNormLogger to `fit()`."
+            )
+        variables = list(self.model.trainable_variables)
+        self._names = ["grad_norm"]
+        if self.per_layer:
+            self._names += [f"grad_norm/{_path(v)}" for v in variables]
+        index = {inner._var_key(v): i + 1 for i, v in enumerate(variables)}
+
+        strategy = getattr(self.model, "distribute_strategy", None)
+        scope = strategy.scope() if strategy is not None else contextlib.nullcontext()
+        with scope:
+            self._norms = keras.Variable(
+                np.full((len(self._names),), np.nan, dtype="float32"),
+                dtype="float32",
+                trainable=False,
+                name="grad_norms",
+                aggregation="only_first_replica",
+            )
+        self._install(optimizer, inner, index, len(variables))
+        _utils.retrace_train_function(self.model)
+        self._batches_seen = 0
+
+    def _install(self, optimizer, inner, index, num_variables):
+        import tensorflow as tf
+
+        norms = self._norms
+        per_layer = self.per_layer
+        all_reduce = inner._all_reduce_sum_gradients
+        apply = optimizer.apply
+        nan = tf.fill([len(self._names)], float("nan"))
+
+        def all_reduce_and_measure(grads_and_vars):
+            reduced = all_reduce(grads_and_vars)
+            squares = [tf.constant(0.0, tf.float32)] * (num_variables + 1)
+            total = []
+            for grad, var in reduced:
+                if grad is None:
+                    continue
+                square = _squared_norm(grad)
+                total.append(square)
+                if per_layer:
+                    i = index.get(inner._var_key(var))
+                    if i is not None:
+                        squares[i] = square
+            squares[0] = tf.add_n(total) if total else tf.constant(0.0, tf.float32)
+            values = tf.sqrt(tf.stack(squares if per_layer else squares[:1]))
+            norms.assign(values)
+            return reduced
+
+        def apply_and_reset(grads, trainable_variables=None):
+            # Steps that end up applying nothing report `nan`.
+            norms.assign(nan)
+            return apply(grads, trainable_variables)
+
+        inner._all_reduce_sum_gradients = all_reduce_and_measure
+        optimizer.apply = apply_and_reset
+        setattr(optimizer, _HOOK_MARK, True)
+        self._hooked = (optimizer, inner)
+
+    def _uninstall(self):
+        if self._hooked is None:
+            return
+        optimizer, inner = self._hooked
+        for obj, name in ((inner, "_all_reduce_sum_gradients"), (optimizer, "apply"),
+                          (optimizer, _HOOK_MARK)):
+            if name in vars(obj):
+                delattr(obj, name)
+        self._hooked = None
+        _utils.retrace_train_function(self.model)
+
+    def on_train_end(self, logs=None):
+        self._uninstall()
+
+    # --- logging -------------------------------------------------------------
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch_values = []
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self._batches_seen % self.every_n_steps == 0 and self._norms is not None:
+            values = keras.ops.convert_to_numpy(self._norms)
+            self._epoch_values.append(values)
+            if logs is not None:
+                logs.update(zip(self._names, (float(v) for v in values)))
+        self._batches_seen += 1
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is None or self._norms is None:
+            return
+        if self._epoch_values:
+            stacked = np.stack(self._epoch_values)
+            finite = np.isfinite(stacked)
+            counts = finite.sum(axis=0)
+            sums = np.where(finite, stacked, 0.0).sum(axis=0)
+            values = [s / c if c else math.nan for s, c in zip(sums, counts)]
+        else:
+            values = keras.ops.convert_to_numpy(self._norms)
+        logs.update(zip(self._names, (float(v) for v in values)))
+
+
+def _path(variable) -> str:
+    return getattr(variable, "path", None) or variable.name
+
+
+def _squared_norm(grad):
+    """Sum of squares of a gradient in float32 (merging `IndexedSlices` rows)."""
+    import tensorflow as tf
+
+    if isinstance(grad, tf.IndexedSlices):
+        values = tf.cast(grad.values, tf.float32)
+        unique, positions = tf.unique(grad.indices)
+        values = tf.math.unsorted_segment_sum(values, positions, tf.shape(unique)[0])
+    else:
+        values = tf.cast(grad, tf.float32)
+    return tf.reduce_sum(tf.square(values))

@@ -1,0 +1,57 @@
+"""Every shipped recipe validates; the quick ones train end to end to their targets."""
+
+import json
+
+import pytest
+
+from keras_recipes.config import load_recipe
+from keras_recipes.training.trainer import train
+from tests.helpers import ROOT
+
+RECIPE_FILES = sorted((ROOT / "recipes").glob("*.yaml"))
+
+# recipe -> (metric, minimum on the test split)
+TARGETS = {
+    "quickstart.yaml": ("accuracy", 0.975),
+    "digits_cnn.yaml": ("accuracy", 0.985),
+    "digits_baseline.yaml": ("accuracy", 0.93),
+    "breast_cancer.yaml": ("accuracy", 0.94),
+    "sequence_transformer.yaml": ("accuracy", 0.95),
+}
+
+
+def test_recipes_are_shipped():
+    assert {p.name for p in RECIPE_FILES} >= set(TARGETS) | {"mnist_tfds.yaml"}
+
+
+@pytest.mark.parametrize("path", RECIPE_FILES, ids=lambda p: p.name)
+def test_recipe_validates(path):
+    recipe = load_recipe(path)
+    assert recipe.description, "every shipped recipe says what it is in `description`"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(TARGETS))
+def test_quick_recipe_trains_to_target(name, tmp_path):
+    recipe = load_recipe(ROOT / "recipes" / name, ["training.verbose=0",
+                                                   "callbacks.tensorboard=false"])
+    run = tmp_path / "run"
+    run.mkdir()
+    result = train(recipe, run, echo=lambda _: None)
+    metric, minimum = TARGETS[name]
+    assert result.metrics["test"][metric] >= minimum
+    assert json.loads((run / "metrics.json").read_text())["test"][metric] >= minimum
+
+
+@pytest.mark.slow
+def test_tfds_recipe_trains_offline_on_mock_data(tmp_path):
+    tfds = pytest.importorskip("tensorflow_datasets")
+    recipe = load_recipe(ROOT / "recipes/mnist_tfds.yaml", [
+        "training.epochs=1", "training.verbose=0", "data.batch_size=16",
+        "callbacks.tensorboard=false", "schedule.warmup={steps: 1}"])
+    run = tmp_path / "run"
+    run.mkdir()
+    with tfds.testing.mock_data(num_examples=64):
+        result = train(recipe, run, echo=lambda _: None)
+    assert set(result.metrics) == {"val", "test"}
+    assert 0.0 <= result.metrics["test"]["accuracy"] <= 1.0

@@ -376,6 +376,8 @@ class Toggle(Section):
 
 
 class EarlyStoppingConfig(Toggle):
+    """Stop when `monitor` has not improved for `patience` epochs (the best checkpoint is kept)."""
+
     monitor: str = "val_loss"
     patience: int = Field(10, ge=0, description="Epochs without improvement before stopping.")
     min_delta: float = Field(0.0, ge=0.0)
@@ -390,12 +392,16 @@ class CheckpointConfig(Section):
 
 
 class TensorBoardConfig(Toggle):
+    """TensorBoard logs under `<run>/tensorboard` (on by default)."""
+
     update_freq: Union[Literal["epoch", "batch"], int] = "epoch"
     histogram_freq: int = Field(0, ge=0)
     profile_batch: int = Field(0, ge=0)
 
 
 class ReduceLROnPlateauConfig(Toggle):
+    """Multiply the LR by `factor` after `patience` epochs without improvement; composes with schedules."""
+
     enabled: bool = False
     monitor: str = "val_loss"
     factor: float = Field(0.1, gt=0.0, lt=1.0)
@@ -406,11 +412,15 @@ class ReduceLROnPlateauConfig(Toggle):
 
 
 class LoggerConfig(Toggle):
+    """A per-step logger (learning rate or gradient norm) into logs, CSV and TensorBoard."""
+
     enabled: bool = False
     every_n_steps: int = Field(1, ge=1)
 
 
 class PythonCallback(Section):
+    """A callback of your own: `python: package.module:Factory` called with `args`."""
+
     python: str = Field(description="`package.module:Factory` returning a keras Callback.")
     args: dict[str, Any] = Field(default_factory=dict)
 

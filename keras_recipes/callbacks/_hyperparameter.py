@@ -49,7 +49,7 @@ class VariableFloat(float):
     def __tf_tensor__(self, dtype=None, name=None):
         import tensorflow as tf
 
-        value = keras.ops.convert_to_tensor(self.variable)
+        value = tf.convert_to_tensor(getattr(self.variable, "value", self.variable))
         return tf.cast(value, dtype) if dtype is not None else value
 
     __add__ = _binary(operator.add)

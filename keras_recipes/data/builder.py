@@ -27,19 +27,21 @@ class DataBundle:
     arrays: Optional[ArraySplits] = None
 
 
-def build_data(config, seed: int, global_batch_size: Optional[int] = None) -> DataBundle:
+def build_data(config, seed: int, global_batch_size: Optional[int] = None,
+               drop_remainder: bool = False) -> DataBundle:
     """Loads `config.source`, splits, normalizes (train statistics) and batches.
 
     Args:
         config: the recipe's `DataConfig`.
         seed: split and shuffle seed.
         global_batch_size: batch size across replicas; default `config.batch_size`.
+        drop_remainder: drop a last partial training batch (gradient accumulation
+            splits each batch into equal micro-batches).
     """
     source = SOURCES.get(config.source)(config, seed)
     batch = global_batch_size or config.batch_size
-    if source.datasets is not None:
-        return _from_datasets(source, config, seed, batch)
-    return _from_arrays(source, config, seed, batch)
+    build = _from_datasets if source.datasets is not None else _from_arrays
+    return build(source, config, seed, batch, drop_remainder)
 
 
 def _labels(y: np.ndarray, task: str, source: SourceData):
@@ -79,7 +81,8 @@ def _reshape(x: np.ndarray, shape, key: str = "data.input_shape") -> np.ndarray:
     return x.reshape((len(x),) + tuple(shape))
 
 
-def _from_arrays(source: SourceData, config, seed: int, batch: int) -> DataBundle:
+def _from_arrays(source: SourceData, config, seed: int, batch: int,
+                 drop_remainder: bool) -> DataBundle:
     x, y = source.x, np.asarray(source.y)
     if len(x) != len(y):
         raise UsageError(f"data: {len(x)} inputs but {len(y)} labels -> one label per input")
@@ -100,7 +103,8 @@ def _from_arrays(source: SourceData, config, seed: int, batch: int) -> DataBundl
 
     def pipe(xs, ys, training):
         return make_pipeline((xs, ys), batch, training, seed, config.shuffle_buffer,
-                             config.cache, config.prefetch)
+                             config.cache, config.prefetch,
+                             drop_remainder=drop_remainder and training)
 
     return DataBundle(
         train=pipe(splits.x_train, splits.y_train, True),
@@ -109,7 +113,8 @@ def _from_arrays(source: SourceData, config, seed: int, batch: int) -> DataBundl
         spec=spec, arrays=splits)
 
 
-def _from_datasets(source: SourceData, config, seed: int, batch: int) -> DataBundle:
+def _from_datasets(source: SourceData, config, seed: int, batch: int,
+                   drop_remainder: bool) -> DataBundle:
     """Ready-split datasets: statistics from (up to 10k) training examples."""
     import tensorflow as tf
 
@@ -145,7 +150,8 @@ def _from_datasets(source: SourceData, config, seed: int, batch: int) -> DataBun
         if ds is None:
             return None
         return make_pipeline(ds, batch, training, seed, config.shuffle_buffer, config.cache,
-                             config.prefetch, transform=transform)
+                             config.prefetch, transform=transform,
+                             drop_remainder=drop_remainder and training)
 
     return DataBundle(train=pipe("train", True), val=pipe("val", False),
                       test=pipe("test", False), spec=spec)

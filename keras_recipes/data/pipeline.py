@@ -7,7 +7,7 @@ from typing import Any, Optional
 
 def make_pipeline(data: Any, batch_size: int, training: bool, seed: int,
                   shuffle_buffer: Optional[int] = None, cache: bool = True,
-                  prefetch: bool = True, transform=None):
+                  prefetch: bool = True, transform=None, drop_remainder: bool = False):
     """Builds a batched `tf.data.Dataset` from `(x, y)` arrays or an unbatched dataset.
 
     Training pipelines shuffle with `seed` and `reshuffle_each_iteration=True`:
@@ -24,6 +24,7 @@ def make_pipeline(data: Any, batch_size: int, training: bool, seed: int,
         cache: cache examples after `transform` (in memory).
         prefetch: prefetch with AUTOTUNE.
         transform: optional function `(x, y) -> (x, y)` mapped per example.
+        drop_remainder: drop a last partial batch.
 
     Returns:
         A `tf.data.Dataset` of `(x_batch, y_batch)`.
@@ -43,7 +44,7 @@ def make_pipeline(data: Any, batch_size: int, training: bool, seed: int,
         ds = ds.cache()
     if training:
         ds = ds.shuffle(shuffle_buffer or max(size, 1), seed=seed, reshuffle_each_iteration=True)
-    ds = ds.batch(batch_size)
+    ds = ds.batch(batch_size, drop_remainder=drop_remainder)
     if prefetch:
         ds = ds.prefetch(tf.data.AUTOTUNE)
     return ds

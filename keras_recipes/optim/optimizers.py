@@ -34,15 +34,23 @@ def scaled_learning_rate(config, global_batch: int, reference_batch: int) -> tup
     return config.learning_rate * factor, factor
 
 
-def build_optimizer(config, learning_rate, gradient_accumulation: int = 1):
+def build_optimizer(config, learning_rate, clip_in_optimizer: bool = True):
     """Builds `config.name` with `learning_rate` (a float or a schedule).
 
     Only the keys that apply to the optimizer are passed; the schema already
     filled in the playbook defaults (e.g. Adam epsilon 1e-8, AdamW decay 0.01).
+
+    Args:
+        config: the recipe's `OptimizerConfig`.
+        learning_rate: a float or a `LearningRateSchedule`.
+        clip_in_optimizer: pass `clipnorm`/`global_clipnorm`/`clipvalue` to the
+            optimizer. `RecipeModel` clips itself (after the all-reduce), so the
+            trainer passes False for it.
     """
     kwargs = {k: getattr(config, k) for k in _PASSED if getattr(config, k) is not None}
     if config.name != "sgd":
         kwargs.pop("nesterov", None)
-    if gradient_accumulation > 1:
-        kwargs["gradient_accumulation_steps"] = gradient_accumulation
+    if not clip_in_optimizer:
+        for key in ("clipnorm", "global_clipnorm", "clipvalue"):
+            kwargs.pop(key, None)
     return OPTIMIZERS.get(config.name)(learning_rate=learning_rate, **kwargs)

@@ -72,6 +72,35 @@ def _steps_per_execution(recipe: Recipe, replicas: int, batches_per_epoch: int) 
     return max(1, min(_MAX_STEPS_PER_EXECUTION, batches_per_epoch))
 
 
+def _with_recipe_train_step(model, recipe: Recipe):
+    """Functional models get `RecipeModel`'s train step (accumulation, clipping after
+    the all-reduce); a subclassed `python:` model keeps Keras' own step, which is
+    refused where that step would give wrong numbers."""
+    from keras_recipes.errors import UsageError
+    from keras_recipes.training.recipe_model import as_recipe_model
+
+    opt = recipe.optimizer
+    try:
+        wrapped = as_recipe_model(model)
+    except ValueError as err:
+        if recipe.training.gradient_accumulation > 1:
+            raise UsageError(f"training.gradient_accumulation: {err} -> return a functional "
+                             "model from model.python, or set gradient_accumulation: 1") from None
+        return model
+    wrapped.configure_training(recipe.training.gradient_accumulation, opt.global_clipnorm,
+                               opt.clipnorm, opt.clipvalue)
+    return wrapped
+
+
+def _verbosity(value) -> int:
+    """`auto`: a progress bar on a terminal, one line per epoch in logs and CI."""
+    import sys
+
+    if value == "auto":
+        return 1 if sys.stdout.isatty() else 2
+    return int(value)
+
+
 def _model_summary(model) -> str:
     buffer = io.StringIO()
     model.summary(print_fn=lambda line, **_: buffer.write(line + "\n"))
@@ -144,16 +173,23 @@ def _train(recipe: Recipe, run_dir: Path, echo, verbose, started: float,
     from keras_recipes.run.plots import plot_curves
     from keras_recipes.training.budget import StepBudget
     from keras_recipes.training.callback_factory import build_callbacks
+    from keras_recipes.training.recipe_model import RecipeModel
 
     write_resolved_recipe(run_dir / "recipe.yaml", recipe.model_dump(mode="json"),
                           {**versions(), "created": _now()})
     replicas = strategy.num_replicas_in_sync
+    accumulation = recipe.training.gradient_accumulation
     micro_batch = recipe.data.batch_size * replicas
-    global_batch = micro_batch * recipe.training.gradient_accumulation
-    data = build_data(recipe.data, recipe.seed, micro_batch)
+    global_batch = micro_batch * accumulation
+    # One pipeline batch is one optimizer update: K micro-batches per replica, split
+    # inside the train step. With K > 1 every batch must be whole (drop the remainder).
+    data = build_data(recipe.data, recipe.seed, global_batch, drop_remainder=accumulation > 1)
     spec = data.spec
-    batches = math.ceil(spec.num_train / micro_batch) if spec.num_train else 1
-    budget = StepBudget(batches, recipe.training.epochs, recipe.training.gradient_accumulation)
+    if accumulation > 1:
+        batches = spec.num_train // micro_batch if spec.num_train else accumulation
+    else:
+        batches = math.ceil(spec.num_train / micro_batch) if spec.num_train else 1
+    budget = StepBudget(batches, recipe.training.epochs, accumulation)
     reference = recipe.optimizer.reference_batch_size or recipe.data.batch_size
     lr, factor = scaled_learning_rate(recipe.optimizer, global_batch, reference)
     plan = Plan(replicas, global_batch, lr, factor, budget,
@@ -164,10 +200,10 @@ def _train(recipe: Recipe, run_dir: Path, echo, verbose, started: float,
     echo(plan.describe(recipe))
 
     with strategy.scope():
-        model = build_model(recipe.model, spec)
+        model = _with_recipe_train_step(build_model(recipe.model, spec), recipe)
         schedule = build_schedule(recipe.schedule, lr, budget)
         optimizer = build_optimizer(recipe.optimizer, schedule,
-                                    recipe.training.gradient_accumulation)
+                                    clip_in_optimizer=not isinstance(model, RecipeModel))
         model.compile(optimizer=optimizer, loss=build_loss(recipe.training, spec.task),
                       metrics=build_metrics(recipe.training, spec.task),
                       steps_per_execution=plan.steps_per_execution,
@@ -182,7 +218,7 @@ def _train(recipe: Recipe, run_dir: Path, echo, verbose, started: float,
     callbacks = list(extra_callbacks) + build_callbacks(recipe, run_dir, data.val is not None)
     fit = model.fit(data.train, validation_data=data.val, epochs=recipe.training.epochs,
                     callbacks=callbacks, shuffle=False,
-                    verbose=recipe.training.verbose if verbose is None else verbose)
+                    verbose=_verbosity(recipe.training.verbose if verbose is None else verbose))
     history = _history_dict(fit)
     plot_curves(history, run_dir / "curves.png")
 

@@ -84,3 +84,39 @@ def run_python(script: Path, *args: str, timeout: float = 300) -> dict:
     if proc.returncode != 0:
         raise AssertionError(f"{script.name} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+class ImpliedLearningRate(keras.callbacks.Callback):
+    """Measures the learning rate plain SGD really applied at each step.
+
+    Before a batch it computes the batch's gradient by hand (mean squared
+    error; `x`, `y` in the order `fit` sees them, i.e. `shuffle=False`);
+    after it, the weight change `dw`; the applied rate is
+    `-sum(dw * g) / sum(g * g)` (exact for SGD without momentum).
+    """
+
+    def __init__(self, x, y, batch_size):
+        super().__init__()
+        self.x, self.y, self.batch_size = x, y, batch_size
+        self.values = []
+        self._before = None
+
+    def on_train_batch_begin(self, batch, logs=None):
+        import tensorflow as tf
+
+        start = batch * self.batch_size
+        xb, yb = self.x[start:start + self.batch_size], self.y[start:start + self.batch_size]
+        with tf.GradientTape() as tape:
+            loss = keras.losses.MeanSquaredError()(yb, self.model(xb, training=True))
+        grads = tape.gradient(loss, self.model.trainable_variables)
+        self._before = (
+            [np.array(keras.ops.convert_to_numpy(v)) for v in self.model.trainable_variables],
+            [np.array(g) for g in grads],
+        )
+
+    def on_train_batch_end(self, batch, logs=None):
+        weights, grads = self._before
+        after = [np.array(keras.ops.convert_to_numpy(v)) for v in self.model.trainable_variables]
+        num = sum(float(np.sum((a - w) * g)) for a, w, g in zip(after, weights, grads))
+        den = sum(float(np.sum(g * g)) for g in grads)
+        self.values.append(-num / den)

@@ -1,0 +1,150 @@
+"""A functional model whose train step gets accumulation and distributed clipping right.
+
+Plain Keras 3 (TensorFlow backend) has two traps this train step avoids:
+
+- `clipnorm` / `global_clipnorm` under `MirroredStrategy` clip each replica's
+  gradient before the all-reduce, so a 2-replica step can move the weights by
+  twice the clip norm. Here gradients are all-reduced first, then clipped.
+- `gradient_accumulation_steps` raises a `merge_call` error under
+  `MirroredStrategy`, and its LR schedule counts micro-batches. Here each step
+  receives K micro-batches at once (a batch of K*B per replica), computes and
+  sums their gradients one micro-batch at a time, and applies one optimizer
+  update: exactly the update of a batch of K*B, with `iterations` (and every
+  schedule) counting optimizer updates.
+"""
+
+from __future__ import annotations
+
+import keras
+
+
+@keras.saving.register_keras_serializable(package="keras_recipes")
+class RecipeModel(keras.Model):
+    """`keras.Model` (functional) with gradient accumulation and post-all-reduce clipping.
+
+    Build it from any functional model's graph and set the training options:
+
+    Example:
+
+    >>> inputs = keras.Input((4,))
+    >>> outputs = keras.layers.Dense(2, activation="softmax")(inputs)
+    >>> model = RecipeModel(inputs, outputs)
+    >>> model.configure_training(gradient_accumulation=4, global_clipnorm=1.0)
+    >>> model.compile("adam", "sparse_categorical_crossentropy")
+
+    Feed it batches of `gradient_accumulation * micro_batch` examples (per
+    replica); each batch is one optimizer update. The optimizer must be built
+    without its own clipping (the model clips, after the all-reduce).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.configure_training()
+
+    def configure_training(self, gradient_accumulation: int = 1,
+                           global_clipnorm: float | None = None,
+                           clipnorm: float | None = None,
+                           clipvalue: float | None = None) -> None:
+        """Sets how gradients are accumulated and clipped (not saved with the model).
+
+        Args:
+            gradient_accumulation: micro-batches per optimizer update. Defaults to 1.
+            global_clipnorm: clip the global norm of the all-reduced gradient.
+            clipnorm: clip each all-reduced gradient tensor's norm.
+            clipvalue: clip each all-reduced gradient element to [-v, v].
+        """
+        if int(gradient_accumulation) < 1:
+            raise ValueError("Argument `gradient_accumulation` must be >= 1. Received: "
+                             f"gradient_accumulation={gradient_accumulation}")
+        self.gradient_accumulation = int(gradient_accumulation)
+        self.global_clipnorm = global_clipnorm
+        self.clipnorm = clipnorm
+        self.clipvalue = clipvalue
+
+    # ------------------------------------------------------------------ step
+    def train_step(self, data):
+        import tensorflow as tf
+        from keras.src.losses.loss import unscale_loss_for_distribution
+
+        x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
+        k = self.gradient_accumulation
+        weights = self.trainable_weights
+        total = None
+        for i in range(k):
+            part = (lambda t: None if t is None else _micro(t, i, k))
+            mx, my, msw = (tf.nest.map_structure(part, v) if v is not None else None
+                           for v in (x, y, sample_weight))
+            # One micro-batch at a time: the next forward pass waits for the previous
+            # gradients, so peak memory is that of one micro-batch.
+            with tf.control_dependencies(total or []), tf.GradientTape() as tape:
+                y_pred = self(mx, training=True)
+                loss = self.compute_loss(x=mx, y=my, y_pred=y_pred, sample_weight=msw,
+                                         training=True)
+                self._loss_tracker.update_state(
+                    unscale_loss_for_distribution(loss),
+                    sample_weight=tf.shape(tf.nest.flatten(mx)[0])[0])
+                scaled = self.optimizer.scale_loss(loss / k)
+            grads = tape.gradient(scaled, weights)
+            grads = [tf.zeros_like(w) if g is None else g for g, w in zip(grads, weights)]
+            total = grads if total is None else [a + b for a, b in zip(total, grads)]
+            self.compute_metrics(mx, my, y_pred, sample_weight=msw)
+        total = self._clip_after_all_reduce(total)
+        self.optimizer.apply(total, weights)
+        return self.get_metrics_result()
+
+    def _clip_after_all_reduce(self, grads):
+        """All-reduces (when replicated) and clips the gradient of the global batch.
+
+        Keras' optimizer all-reduces (sums) again when it applies, so the
+        reduced gradient is divided by the replica count: the sum of N equal
+        shares gives back the reduced gradient.
+        """
+        import tensorflow as tf
+
+        if not (self.global_clipnorm or self.clipnorm or self.clipvalue):
+            return grads
+        context = tf.distribute.get_replica_context()
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        if context is not None and replicas > 1:
+            grads = context.all_reduce(tf.distribute.ReduceOp.SUM, grads)
+        scale = getattr(self.optimizer, "dynamic_scale", None)
+        if scale is not None:  # mixed_float16: clip the unscaled gradient
+            grads = [g / tf.cast(scale, g.dtype) for g in grads]
+        if self.clipvalue:
+            grads = [tf.clip_by_value(g, -self.clipvalue, self.clipvalue) for g in grads]
+        if self.clipnorm:
+            grads = [tf.clip_by_norm(g, self.clipnorm) for g in grads]
+        if self.global_clipnorm:
+            grads, _ = tf.clip_by_global_norm(grads, self.global_clipnorm)
+        if scale is not None:
+            grads = [g * tf.cast(scale, g.dtype) for g in grads]
+        if context is not None and replicas > 1:
+            grads = [g / replicas for g in grads]
+        return grads
+
+
+def _micro(tensor, index: int, count: int):
+    """The `index`-th of `count` equal slices along the batch axis."""
+    import tensorflow as tf
+
+    if count == 1:
+        return tensor
+    size = tf.shape(tensor)[0] // count
+    return tensor[index * size:(index + 1) * size]
+
+
+def as_recipe_model(model: keras.Model) -> keras.Model:
+    """Rebuilds a functional model as a `RecipeModel` sharing its layers.
+
+    Raises:
+        ValueError: `model` is not functional (a subclassed model has no graph
+            to rebuild); such models train with Keras' own train step.
+    """
+    try:
+        inputs, outputs = model.inputs, model.outputs
+    except (AttributeError, ValueError):
+        inputs = outputs = None
+    if not inputs or not outputs:
+        raise ValueError(f"Model {model.name!r} is not functional: it has no symbolic inputs "
+                         "and outputs to rebuild a RecipeModel from.")
+    return RecipeModel(inputs=inputs, outputs=outputs, name=model.name)

@@ -1,0 +1,37 @@
+"""The callbacks under a 2-replica MirroredStrategy (in a subprocess with 2 logical CPUs)."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.callbacks._helpers import run_python
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def mirrored():
+    return run_python(Path(__file__).with_name("mirrored_script.py"))
+
+
+def test_runs_on_two_replicas(mirrored):
+    assert mirrored["replicas"] == 2
+
+
+@pytest.mark.parametrize("policy, rtol", [("float32", 1e-5), ("mixed_float16", 2e-3)])
+def test_gradient_norm_is_that_of_the_all_reduced_gradient(mirrored, policy, rtol):
+    result = mirrored[f"grad_norm/{policy}"]
+    np.testing.assert_allclose(result["logged"], result["expected"], rtol=rtol)
+    # Not one replica's share of the batch.
+    assert abs(result["logged"] - result["one_replica_share"]) > 0.05 * result["expected"]
+    expected_optimizer = "LossScaleOptimizer" if policy == "mixed_float16" else "SGD"
+    assert result["optimizer"] == expected_optimizer
+
+
+def test_plateau_on_schedule_logged_and_applied(mirrored):
+    result = mirrored["plateau"]
+    np.testing.assert_allclose(result["logged"], result["expected"], rtol=1e-6)
+    # The learning rate the replicas really applied (from the weight updates).
+    np.testing.assert_allclose(result["applied"], result["expected"], rtol=1e-4)
+    assert result["factor_per_replica"] == [0.0625, 0.0625]

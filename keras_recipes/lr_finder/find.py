@@ -101,6 +101,7 @@ def find_lr(
             dataset,
             epochs=1,
             steps_per_epoch=finder.num_steps,
+            shuffle=False,
             callbacks=[finder],
             verbose=verbose,
         )

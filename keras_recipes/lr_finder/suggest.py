@@ -10,14 +10,18 @@ def suggest_lr(lrs, losses):
 
     The rule: the learning rate where the loss falls fastest, i.e. the point
     of steepest negative slope of the loss against `log10(lr)`, looked for
-    only up to the loss minimum. The slope at point `i` is taken between
-    points `i - w` and `i + w` (clipped to the searched range), with
-    `w = max(1, len(lrs) // 20)`, which evens out batch-to-batch noise. That lies below the
-    minimum (which is already at the edge of divergence, where the loss
-    starts climbing sharply) while the loss is still improving fast, a common
-    choice for the maximum learning rate of a schedule (`fastai`'s "steep"
-    suggestion). The first 10% of the points are left out of both searches:
-    there the moving average has seen only a few batches and is noisy.
+    only up to the loss minimum. That lies below the minimum (which is
+    already at the edge of divergence, where the loss starts climbing
+    sharply) while the loss is still improving fast, a common choice for the
+    maximum learning rate of a schedule (`fastai`'s "steep" suggestion).
+
+    Two guards against batch-to-batch noise:
+
+    - the slope at point `i` is taken between points `i - w` and `i + w`
+      (clipped to the searched range), with `w = max(2, n // 20)` for `n`
+      usable points;
+    - the first 10% of the `n` points are left out of both searches (minimum and
+      slope): there the moving average has seen only a few batches.
 
     `losses` should already be smoothed (as `LRFinder` records them); this
     function does no smoothing. Only the points before the first non-finite
@@ -69,7 +73,7 @@ def suggest_lr(lrs, losses):
     if lowest < 2:
         return None
     log_lrs = np.log10(lrs)
-    width = max(1, (start + lrs.size) // 20)
+    width = max(2, (start + lrs.size) // 20)
     at = np.arange(lowest + 1)
     before = np.clip(at - width, 0, lowest)
     after = np.clip(at + width, 0, lowest)

@@ -131,10 +131,10 @@ def test_two_loggers_on_one_optimizer_are_refused():
         model.fit(x, y, verbose=0, callbacks=[GradientNormLogger(), GradientNormLogger()])
 
 
-@pytest.mark.parametrize("kwargs", [dict(every_n_steps=0), dict(per_layer="yes")])
-def test_rejects_bad_arguments(kwargs):
-    with pytest.raises(ValueError, match=f"`{next(iter(kwargs))}`"):
-        GradientNormLogger(**kwargs)
+def test_rejects_bad_arguments():
+    for kwargs in (dict(every_n_steps=0), dict(per_layer="yes")):
+        with pytest.raises(ValueError, match=f"Argument `{next(iter(kwargs))}` must be"):
+            GradientNormLogger(**kwargs)
 
 
 def test_steps_skipped_by_loss_scaling_log_nan():

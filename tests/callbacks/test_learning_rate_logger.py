@@ -59,10 +59,10 @@ def test_csv_logger_records_it(tmp_path):
     np.testing.assert_allclose(values, schedule_values(schedule, [3, 7]), rtol=1e-6)
 
 
-@pytest.mark.parametrize("value", [0, -1, 1.5, True, "2"])
-def test_rejects_bad_every_n_steps(value):
-    with pytest.raises(ValueError, match="every_n_steps"):
-        LearningRateLogger(every_n_steps=value)
+def test_rejects_bad_every_n_steps():
+    for value in (0, -1, 1.5, True, "2"):
+        with pytest.raises(ValueError, match="Argument `every_n_steps` must be"):
+            LearningRateLogger(every_n_steps=value)
 
 
 def test_needs_a_compiled_model():

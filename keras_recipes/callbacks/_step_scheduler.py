@@ -46,7 +46,7 @@ class StepScheduler(keras.callbacks.Callback):
         inner = _utils.unwrap_optimizer(_utils.require_optimizer(self))
         if not isinstance(_utils.lr_object(inner), keras.Variable):
             raise ValueError(self._no_schedule_message())
-        self._step = int(keras.ops.convert_to_numpy(inner.iterations))
+        self._step = int(_utils.to_numpy(inner.iterations))
         self._lrs = _utils.schedule_table(self.schedule, 0, self.total_steps)
         if self._momentum_fn is not None:
             self._setup_momentum(inner)

@@ -66,6 +66,15 @@ def check_bool(name: str, value) -> bool:
     return bool(value)
 
 
+def to_numpy(value) -> np.ndarray:
+    """A variable's or tensor's value as a NumPy array (one device read)."""
+    if isinstance(value, keras.Variable):
+        value = value.value
+    if hasattr(value, "numpy"):
+        return np.asarray(value.numpy())
+    return np.asarray(ops.convert_to_numpy(value))
+
+
 def require_optimizer(callback) -> keras.optimizers.Optimizer:
     """The model's optimizer, or a `ValueError` telling the user to compile."""
     model = getattr(callback, "model", None)
@@ -108,13 +117,13 @@ def last_step_learning_rate(optimizer) -> float:
     lr = lr_object(inner)
     if isinstance(lr, LearningRateSchedule):
         step = ops.maximum(ops.convert_to_tensor(raw_iterations(inner)) - 1, 0)
-        return float(ops.convert_to_numpy(lr(step)))
-    return float(ops.convert_to_numpy(inner.learning_rate))
+        return float(to_numpy(lr(step)))
+    return float(to_numpy(inner.learning_rate))
 
 
 def next_step_learning_rate(optimizer) -> float:
     """The learning rate the optimizer will use for its next update."""
-    return float(ops.convert_to_numpy(unwrap_optimizer(optimizer).learning_rate))
+    return float(to_numpy(unwrap_optimizer(optimizer).learning_rate))
 
 
 def retrace_train_function(model) -> None:
@@ -133,9 +142,9 @@ def schedule_table(schedule, first_step: int, last_step: int, fn=None) -> np.nda
     fn = fn or schedule
     steps = np.arange(first_step, last_step + 1, dtype="float32")
     try:
-        values = np.asarray(ops.convert_to_numpy(fn(ops.convert_to_tensor(steps))), "float64")
+        values = np.asarray(to_numpy(fn(ops.convert_to_tensor(steps))), "float64")
         if values.shape == steps.shape:
             return values
     except Exception:  # A schedule that only takes scalar steps.
         pass
-    return np.asarray([float(ops.convert_to_numpy(fn(int(s)))) for s in steps], "float64")
+    return np.asarray([float(to_numpy(fn(int(s)))) for s in steps], "float64")

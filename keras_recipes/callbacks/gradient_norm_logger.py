@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import warnings
 
 import keras
 import numpy as np
@@ -34,7 +35,8 @@ class GradientNormLogger(keras.callbacks.Callback):
     train function. The callback reads that variable only on the batches it
     logs, so the other steps cost no host-device synchronization. The hooks
     are removed, and the train function retraced again, at the end of
-    training.
+    training. (If `fit` stops on an exception, Keras skips `on_train_end`:
+    the hooks stay until the next `GradientNormLogger` takes them over.)
 
     Logs:
 
@@ -67,8 +69,7 @@ class GradientNormLogger(keras.callbacks.Callback):
     Raises:
         ValueError: If an argument is invalid (constructor), or at the start
             of training if the model is not compiled, its optimizer is not a
-            TensorFlow-backend Keras optimizer, or another `GradientNormLogger`
-            is already attached to it.
+            TensorFlow-backend Keras optimizer.
     """
 
     def __init__(self, every_n_steps=1, per_layer=False):
@@ -92,11 +93,19 @@ class GradientNormLogger(keras.callbacks.Callback):
                 f"optimizers; got {type(inner).__name__}. Set KERAS_BACKEND="
                 "tensorflow, or remove GradientNormLogger from the callbacks."
             )
-        if getattr(optimizer, _HOOK_MARK, False):
-            raise ValueError(
-                "Another GradientNormLogger is already attached to this "
-                "optimizer. Pass a single GradientNormLogger to `fit()`."
+        owner = getattr(optimizer, _HOOK_MARK, None)
+        if owner is not None and owner is not self:
+            # Another logger in this `fit`, or one whose `fit` ended in an
+            # exception (Keras then skips `on_train_end`): take its place.
+            warnings.warn(
+                "GradientNormLogger: another GradientNormLogger was attached to "
+                "this optimizer; it is replaced (it logs nothing any more). Pass "
+                "a single GradientNormLogger to `fit()`.",
+                stacklevel=2,
             )
+            _remove_hooks(optimizer, inner)
+        elif owner is self:
+            _remove_hooks(optimizer, inner)
         variables = list(self.model.trainable_variables)
         self._names = ["grad_norm"]
         if self.per_layer:
@@ -151,19 +160,17 @@ class GradientNormLogger(keras.callbacks.Callback):
 
         inner._all_reduce_sum_gradients = all_reduce_and_measure
         optimizer.apply = apply_and_reset
-        setattr(optimizer, _HOOK_MARK, True)
+        setattr(optimizer, _HOOK_MARK, self)
         self._hooked = (optimizer, inner)
 
     def _uninstall(self):
         if self._hooked is None:
             return
         optimizer, inner = self._hooked
-        for obj, name in ((inner, "_all_reduce_sum_gradients"), (optimizer, "apply"),
-                          (optimizer, _HOOK_MARK)):
-            if name in vars(obj):
-                delattr(obj, name)
         self._hooked = None
-        _utils.retrace_train_function(self.model)
+        if getattr(optimizer, _HOOK_MARK, None) is self:
+            _remove_hooks(optimizer, inner)
+            _utils.retrace_train_function(self.model)
 
     def on_train_end(self, logs=None):
         self._uninstall()
@@ -175,7 +182,7 @@ class GradientNormLogger(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         if self._batches_seen % self.every_n_steps == 0 and self._norms is not None:
-            values = keras.ops.convert_to_numpy(self._norms)
+            values = _utils.to_numpy(self._norms)
             self._epoch_values.append(values)
             if logs is not None:
                 logs.update(zip(self._names, (float(v) for v in values)))
@@ -191,8 +198,16 @@ class GradientNormLogger(keras.callbacks.Callback):
             sums = np.where(finite, stacked, 0.0).sum(axis=0)
             values = [s / c if c else math.nan for s, c in zip(sums, counts)]
         else:
-            values = keras.ops.convert_to_numpy(self._norms)
+            values = _utils.to_numpy(self._norms)
         logs.update(zip(self._names, (float(v) for v in values)))
+
+
+def _remove_hooks(optimizer, inner) -> None:
+    """Deletes the instance attributes, so the class methods apply again."""
+    for obj, name in ((inner, "_all_reduce_sum_gradients"), (optimizer, "apply"),
+                      (optimizer, _HOOK_MARK)):
+        if name in vars(obj):
+            delattr(obj, name)
 
 
 def _path(variable) -> str:

@@ -35,8 +35,8 @@ class OneCycleMomentum(keras.callbacks.Callback):
     ...               loss="mse")
     >>> history = model.fit(np.ones((16, 2)), np.ones((16, 1)), batch_size=4,
     ...                     epochs=2, callbacks=[OneCycleMomentum()], verbose=0)
-    >>> round(history.history["momentum"][0], 3)
-    0.85
+    >>> round(history.history["momentum"][0], 3)  # at step 3 of 8
+    0.869
 
     Raises:
         ValueError: At the start of training, if the optimizer's learning rate
@@ -75,7 +75,7 @@ class OneCycleMomentum(keras.callbacks.Callback):
             )
         momentum_fn, horizon = found
         self._table = _utils.schedule_table(None, 0, int(horizon), fn=momentum_fn)
-        self._step = int(ops.convert_to_numpy(_utils.raw_iterations(inner)))
+        self._step = int(_utils.to_numpy(_utils.raw_iterations(inner)))
         variable, original = _hyperparameter.install(self.model, inner, name)
         self._installed = (inner, name, variable, original)
         _utils.retrace_train_function(self.model)

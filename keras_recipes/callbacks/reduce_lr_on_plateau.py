@@ -46,16 +46,17 @@ class ReduceLROnPlateau(keras.callbacks.Callback):
 
     >>> import keras, numpy as np
     >>> from keras_recipes.schedules import WarmupCosine
+    >>> schedule = WarmupCosine(1e-2, total_steps=40)
     >>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
-    >>> model.compile(
-    ...     optimizer=keras.optimizers.AdamW(WarmupCosine(1e-2, total_steps=40)),
-    ...     loss="mse")
+    >>> model.compile(optimizer=keras.optimizers.AdamW(schedule), loss="mse")
     >>> plateau = ReduceLROnPlateau(monitor="loss", factor=0.5, patience=1,
-    ...                             min_delta=1e9)
+    ...                             min_delta=1e9)  # never "improves"
     >>> history = model.fit(np.ones((8, 4)), np.ones((8, 1)), epochs=3,
     ...                     batch_size=4, callbacks=[plateau], verbose=0)
-    >>> model.optimizer.learning_rate.numpy() > 0
-    True
+    >>> # Reduced at the end of epochs 1 and 2; the next step is step 6.
+    >>> lr = float(model.optimizer.learning_rate)
+    >>> round(lr / float(schedule(6)), 6)
+    0.25
 
     Args:
         monitor: String. Quantity to be monitored. Defaults to `"val_loss"`.
@@ -215,7 +216,7 @@ class ReduceLROnPlateau(keras.callbacks.Callback):
             lr = _utils.lr_object(inner)
         if isinstance(lr, ScaledSchedule):
             base = float(
-                keras.ops.convert_to_numpy(lr.schedule(_utils.raw_iterations(inner)))
+                _utils.to_numpy(lr.schedule(_utils.raw_iterations(inner)))
             )
             old_scale = lr.scale
             if base * old_scale <= np.float32(self.min_lr):

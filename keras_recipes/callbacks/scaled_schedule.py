@@ -75,7 +75,7 @@ class ScaledSchedule(keras.optimizers.schedules.LearningRateSchedule):
     @property
     def scale(self) -> float:
         """The current factor, as a Python float (reads the variable)."""
-        return float(ops.convert_to_numpy(self.factor))
+        return float(_utils.to_numpy(self.factor))
 
     def get_config(self):
         return {

@@ -27,8 +27,8 @@ class WarmupCosineScheduler(StepScheduler):
     ...                                   warmup_steps=2)
     >>> history = model.fit(np.ones((16, 2)), np.ones((16, 1)), batch_size=4,
     ...                     epochs=2, callbacks=[scheduler], verbose=0)
-    >>> round(history.history["learning_rate"][0], 5)
-    0.00854
+    >>> round(history.history["learning_rate"][0], 5)  # at step 3 of 8
+    0.00933
 
     Args:
         peak_lr: The learning rate at the end of the warmup, a float > 0.

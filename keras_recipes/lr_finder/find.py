@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 
-import keras
 import numpy as np
 
 from keras_recipes.callbacks import _utils
@@ -93,8 +92,8 @@ def find_lr(
     dataset = _as_dataset(data, batch_size, shuffle)
     _build(model, optimizer, dataset)
 
-    model_state = [keras.ops.convert_to_numpy(v) for v in model.variables]
-    optimizer_state = [keras.ops.convert_to_numpy(v) for v in optimizer.variables]
+    model_state = [_utils.to_numpy(v) for v in model.variables]
+    optimizer_state = [_utils.to_numpy(v) for v in optimizer.variables]
     previous_history = model.__dict__.get("history")
     try:
         model.fit(
@@ -106,6 +105,7 @@ def find_lr(
             verbose=verbose,
         )
     finally:
+        finder.restore_learning_rate()
         for variable, value in zip(model.variables, model_state):
             variable.assign(value)
         for variable, value in zip(optimizer.variables, optimizer_state):

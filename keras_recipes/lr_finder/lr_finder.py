@@ -22,7 +22,7 @@ class _VariableSchedule(keras.optimizers.schedules.LearningRateSchedule):
         return keras.ops.convert_to_tensor(self.variable)
 
     def get_config(self):  # pragma: no cover - never saved on purpose.
-        return {"learning_rate": float(keras.ops.convert_to_numpy(self.variable))}
+        return {"learning_rate": float(_utils.to_numpy(self.variable))}
 
 
 class LRFinder(keras.callbacks.Callback):
@@ -133,7 +133,7 @@ class LRFinder(keras.callbacks.Callback):
         lr = _utils.lr_object(inner)
         if isinstance(lr, keras.Variable):
             self._variable = lr
-            self._swap = ("value", inner, float(keras.ops.convert_to_numpy(lr)))
+            self._swap = ("value", inner, float(_utils.to_numpy(lr)))
         elif isinstance(lr, keras.optimizers.schedules.LearningRateSchedule):
             strategy = getattr(self.model, "distribute_strategy", None)
             scope = strategy.scope() if strategy is not None else contextlib.nullcontext()
@@ -195,6 +195,14 @@ class LRFinder(keras.callbacks.Callback):
     def on_train_end(self, logs=None):
         if self.stop_reason is None and self.lrs:
             self.stop_reason = "completed" if len(self.lrs) >= self.num_steps else "interrupted"
+        self.restore_learning_rate()
+
+    def restore_learning_rate(self) -> None:
+        """Puts the optimizer's own learning rate back (idempotent).
+
+        Called at the end of training; call it yourself if `fit` stopped on
+        an exception, since Keras then skips `on_train_end`.
+        """
         if self._swap is None:
             return
         kind, inner, original = self._swap

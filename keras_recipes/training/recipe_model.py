@@ -61,6 +61,28 @@ class RecipeModel(keras.Model):
         self.clipnorm = clipnorm
         self.clipvalue = clipvalue
 
+    # ------------------------------------------------------------------ build
+    def _maybe_symbolic_build(self, iterator=None, data_batch=None):
+        """Builds from this worker's local batch under MultiWorkerMirroredStrategy.
+
+        Keras averages a batch across replicas to build the model symbolically;
+        across workers that collective fails on a PerReplica value
+        (keras-team/keras#20585). The shapes are all that matter, so under a
+        multi-worker strategy the local values are used instead.
+        """
+        import tensorflow as tf
+
+        strategy = getattr(self, "_distribute_strategy", None)
+        if iterator is None or strategy is None or not strategy.extended._in_multi_worker_mode():
+            return super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
+        for _, _, it in iterator:
+            batch = next(it)
+            break
+        local = tf.nest.map_structure(
+            lambda v: strategy.experimental_local_results(v)[0]
+            if isinstance(v, tf.distribute.DistributedValues) else v, batch)
+        return super()._maybe_symbolic_build(data_batch=local)
+
     # ------------------------------------------------------------------ step
     def train_step(self, data):
         import tensorflow as tf
@@ -90,7 +112,21 @@ class RecipeModel(keras.Model):
             self.compute_metrics(mx, my, y_pred, sample_weight=msw)
         total = self._clip_after_all_reduce(total)
         self.optimizer.apply(total, weights)
-        return self.get_metrics_result()
+        return self._for_reduction(self.get_metrics_result())
+
+    def test_step(self, data):
+        return self._for_reduction(super().test_step(data))
+
+    def _for_reduction(self, logs):
+        """Under MultiWorkerMirroredStrategy Keras reduces step outputs with
+        `strategy.reduce("MEAN", v, axis=0)`, which fails on scalars; a leading axis
+        of one makes that reduction the plain cross-replica mean."""
+        import tensorflow as tf
+
+        strategy = tf.distribute.get_strategy()
+        if not strategy.extended._in_multi_worker_mode():
+            return logs
+        return tf.nest.map_structure(lambda v: tf.reshape(v, [1]), logs)
 
     def _clip_after_all_reduce(self, grads):
         """All-reduces (when replicated) and clips the gradient of the global batch.

@@ -123,12 +123,25 @@ def test_hooks_are_removed_after_training():
     np.testing.assert_allclose(recorder.column("grad_norm"), [expected], rtol=1e-5)
 
 
-def test_two_loggers_on_one_optimizer_are_refused():
-    x, y = regression_data(8)
+def test_after_a_failed_fit_a_new_logger_takes_over():
+    keras.utils.set_random_seed(10)
+    x, y = regression_data(16)
     model = mlp()
     model.compile(optimizer="sgd", loss="mse")
-    with pytest.raises(ValueError, match="single GradientNormLogger"):
-        model.fit(x, y, verbose=0, callbacks=[GradientNormLogger(), GradientNormLogger()])
+
+    class Boom(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):  # Keras skips on_train_end here
+        model.fit(x, y, batch_size=16, verbose=0, callbacks=[GradientNormLogger(), Boom()])
+    expected, _ = _hand_norms(model, x, y)
+    recorder = Recorder()
+    with pytest.warns(UserWarning, match="replaced"):
+        model.fit(x, y, batch_size=16, shuffle=False, verbose=0,
+                  callbacks=[GradientNormLogger(), recorder])
+    np.testing.assert_allclose(recorder.column("grad_norm"), [expected], rtol=1e-5)
+    assert "apply" not in vars(model.optimizer)
 
 
 def test_rejects_bad_arguments():
@@ -143,7 +156,8 @@ def test_steps_skipped_by_loss_scaling_log_nan():
     model = mlp()
     # A loss scale this large overflows the first steps' gradients: the
     # LossScaleOptimizer skips them (halving the scale) until they are finite.
-    optimizer = keras.optimizers.LossScaleOptimizer(keras.optimizers.SGD(0.01), initial_scale=2.0**127)
+    optimizer = keras.optimizers.LossScaleOptimizer(keras.optimizers.SGD(0.01),
+                                                    initial_scale=2.0**127)
     model.compile(optimizer=optimizer, loss="mse")
     recorder = Recorder()
     model.fit(x, 10.0 * y, batch_size=2, epochs=1, shuffle=False, verbose=0,

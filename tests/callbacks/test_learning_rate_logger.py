@@ -30,7 +30,8 @@ def test_logs_schedule_value_of_every_step():
 
 def test_every_n_steps_logs_only_those_batches():
     schedule = keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=1, decay_rate=0.9)
-    _, history, recorder = _fit(keras.optimizers.SGD(schedule), [LearningRateLogger(every_n_steps=5)])
+    logger = LearningRateLogger(every_n_steps=5)
+    _, history, recorder = _fit(keras.optimizers.SGD(schedule), [logger])
 
     logged = recorder.column("learning_rate")
     assert [i for i, v in enumerate(logged) if v is not None] == [0, 5, 10]
@@ -51,8 +52,8 @@ def test_float_learning_rate_and_loss_scale_optimizer():
 def test_csv_logger_records_it(tmp_path):
     path = tmp_path / "history.csv"
     schedule = WarmupCosine(0.1, total_steps=8, warmup_steps=2)
-    _fit(keras.optimizers.SGD(schedule), [LearningRateLogger(), keras.callbacks.CSVLogger(str(path))],
-         epochs=2)
+    callbacks = [LearningRateLogger(), keras.callbacks.CSVLogger(str(path))]
+    _fit(keras.optimizers.SGD(schedule), callbacks, epochs=2)
     rows = path.read_text().splitlines()
     column = rows[0].split(",").index("learning_rate")
     values = [float(row.split(",")[column]) for row in rows[1:]]

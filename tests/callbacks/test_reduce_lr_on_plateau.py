@@ -65,8 +65,8 @@ def test_same_decisions_on_a_schedule_as_keras_on_a_float():
     scores = [1.0, 0.9, 0.95, 0.96, 0.97, 0.5, 0.6, 0.61, 0.62, 0.63]
     kwargs = dict(monitor="score", factor=0.5, patience=2, cooldown=1, min_delta=0.01, mode="min")
     constant = keras.optimizers.schedules.PiecewiseConstantDecay([10**6], [0.1, 0.1])
-    ours = _fit(_model(keras.optimizers.SGD(constant)), [Scripted(scores), ReduceLROnPlateau(**kwargs)],
-                epochs=len(scores))
+    ours = _fit(_model(keras.optimizers.SGD(constant)),
+                [Scripted(scores), ReduceLROnPlateau(**kwargs)], epochs=len(scores))
     theirs = _fit(_model(keras.optimizers.SGD(0.1)),
                   [Scripted(scores), keras.callbacks.ReduceLROnPlateau(**kwargs)],
                   epochs=len(scores))
@@ -113,7 +113,8 @@ def test_prewrapped_schedule_is_used_as_is():
     wrapped = plateau_scalable(WarmupCosine(0.1, total_steps=40))
     assert plateau_scalable(wrapped) is wrapped
     model = _model(keras.optimizers.SGD(wrapped))
-    _fit(model, [ReduceLROnPlateau(monitor="loss", factor=0.5, patience=0, min_delta=1e9)], epochs=2)
+    plateau = ReduceLROnPlateau(monitor="loss", factor=0.5, patience=0, min_delta=1e9)
+    _fit(model, [plateau], epochs=2)
     assert model.optimizer._learning_rate is wrapped
     assert wrapped.scale == pytest.approx(0.5)  # epoch 0 sets the best value
 

@@ -28,6 +28,10 @@ def _fit(model, callbacks, epochs=3):
     return recorder
 
 
+def _momenta(schedule, steps):
+    return np.asarray(keras.ops.convert_to_numpy(schedule.momentum(np.asarray(steps, "float32"))))
+
+
 def _reference(w, lrs, momenta, kind):
     """Plain NumPy SGD-momentum / Adam on the linear model, per-step hyperparameters."""
     x, y = (a.astype("float64") for a in regression_data(N))
@@ -62,7 +66,7 @@ def test_one_cycle_sets_learning_rate_and_momentum(optimizer, kind, attribute):
 
     schedule = OneCycle(0.05, STEPS)
     lrs = schedule_values(schedule, np.arange(STEPS))
-    momenta = np.asarray(keras.ops.convert_to_numpy(schedule.momentum(np.arange(STEPS, dtype="float32"))))
+    momenta = _momenta(schedule, np.arange(STEPS))
     np.testing.assert_allclose(recorder.column("learning_rate"), lrs, rtol=1e-6)
     np.testing.assert_allclose(recorder.column("momentum"), momenta, rtol=1e-6)
     # The cycled values reached the traced train step: same weights as by hand.
@@ -78,7 +82,8 @@ def test_one_cycle_without_momentum_cycling_keeps_momentum():
     model = _linear()
     model.compile(optimizer=keras.optimizers.SGD(0.1, momentum=0.9), loss="mse")
     w0 = model.get_weights()[0]
-    recorder = _fit(model, [OneCycleScheduler(max_lr=0.05, total_steps=STEPS, cycle_momentum=False)])
+    scheduler = OneCycleScheduler(max_lr=0.05, total_steps=STEPS, cycle_momentum=False)
+    recorder = _fit(model, [scheduler])
     lrs = schedule_values(OneCycle(0.05, STEPS), np.arange(STEPS))
     assert "momentum" not in recorder.batches[0]
     np.testing.assert_allclose(model.get_weights()[0], _reference(w0, lrs, [0.9] * STEPS, "sgd"),
@@ -106,7 +111,7 @@ def test_one_cycle_momentum_follows_the_optimizer_schedule():
     w0 = model.get_weights()[0]
     recorder = _fit(model, [OneCycleMomentum()])
     lrs = schedule_values(schedule, np.arange(STEPS))
-    momenta = np.asarray(keras.ops.convert_to_numpy(schedule.momentum(np.arange(STEPS, dtype="float32"))))
+    momenta = _momenta(schedule, np.arange(STEPS))
     np.testing.assert_allclose(recorder.column("momentum"), momenta, rtol=1e-6)
     np.testing.assert_allclose(model.get_weights()[0], _reference(w0, lrs, momenta, "adam"),
                                rtol=1e-4, atol=1e-6)
@@ -120,7 +125,7 @@ def test_one_cycle_momentum_through_warmup_and_plateau_wrappers():
                   loss="mse")
     recorder = _fit(model, [OneCycleMomentum(), ReduceLROnPlateau(monitor="loss", patience=100)])
     shifted = np.maximum(np.arange(STEPS) - 3, 0).astype("float32")
-    expected = np.asarray(keras.ops.convert_to_numpy(inner.momentum(shifted)))
+    expected = _momenta(inner, shifted)
     np.testing.assert_allclose(recorder.column("momentum"), expected, rtol=1e-6)
 
 

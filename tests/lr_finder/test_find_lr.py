@@ -148,3 +148,34 @@ def test_needs_a_compiled_model_and_valid_arguments():
         LRFinder(diverge_threshold=1.0)
     with pytest.raises(ValueError, match="num_steps"):
         LRFinder(num_steps=1)
+
+
+def test_restores_everything_when_training_fails():
+    x, y = _data()
+    schedule = WarmupCosine(0.01, total_steps=100)
+    model = _model(keras.optimizers.SGD(schedule))
+    model.optimizer.build(model.trainable_variables)
+    weights = _values(model.variables)
+    original_fit = model.fit
+
+    def failing_fit(*args, **kwargs):  # Keras skips on_train_end on an exception
+        kwargs["callbacks"] = [*kwargs["callbacks"], _FailAfter(3)]
+        return original_fit(*args, **kwargs)
+
+    model.fit = failing_fit
+    with pytest.raises(RuntimeError, match="interrupted"):
+        find_lr(model, (x, y), num_steps=10, batch_size=16)
+    assert model.optimizer._learning_rate is schedule
+    assert int(model.optimizer.iterations.numpy()) == 0
+    for before, after in zip(weights, _values(model.variables)):
+        np.testing.assert_array_equal(before, after)
+
+
+class _FailAfter(keras.callbacks.Callback):
+    def __init__(self, batches):
+        super().__init__()
+        self.batches = batches
+
+    def on_train_batch_end(self, batch, logs=None):
+        if batch + 1 >= self.batches:
+            raise RuntimeError("interrupted")

@@ -57,6 +57,16 @@ def build_parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="print the recipe JSON Schema (for editors)")
     _add_common(schema)
 
+    finder = commands.add_parser("lr-find", help="LR range test on the recipe's model and data")
+    finder.add_argument("recipe", help="recipe YAML file")
+    finder.add_argument("--steps", type=int, default=100, help="sweep length (default 100)")
+    finder.add_argument("--start-lr", type=float, default=1e-7)
+    finder.add_argument("--end-lr", type=float, default=10.0)
+    finder.add_argument("--plot", default="lr_find.png", help="plot path (default lr_find.png)")
+    finder.add_argument("--write", metavar="OUT.yaml",
+                        help="write the recipe with optimizer.learning_rate set to the suggestion")
+    _add_common(finder)
+
     listing = commands.add_parser("list", help="list recipes with their descriptions")
     listing.add_argument("directory", nargs="?", default="recipes",
                          help="folder of recipes (default: recipes)")
@@ -74,6 +84,34 @@ def _cmd_train(args) -> int:
 
     train(recipe, run_dir, verbose=args.verbose)
     print(f"run directory: {run_dir}")
+    return EXIT_OK
+
+
+def _cmd_lr_find(args) -> int:
+    import yaml
+
+    from keras_recipes.config import apply_overrides, load_recipe, read_recipe_dict
+    from keras_recipes.config.loader import set_dotted
+
+    if args.steps < 5:
+        raise UsageError(f"--steps: {args.steps} -> at least 5")
+    # The finder sets the LR before every batch: one batch per compiled call.
+    recipe = load_recipe(args.recipe, [*args.overrides, "training.steps_per_execution=1"])
+    from keras_recipes.lr_finder import find_lr
+    from keras_recipes.training.trainer import prepare
+
+    prepared = prepare(recipe)
+    result = find_lr(prepared.model, prepared.data.train.repeat(), start_lr=args.start_lr,
+                     end_lr=args.end_lr, num_steps=args.steps)
+    result.plot(args.plot)
+    print(f"lr-find: {len(result.lrs)} steps, suggested learning rate {result.suggestion:.3g}"
+          f" (recipe has {recipe.optimizer.learning_rate:g}); flags: "
+          f"{', '.join(result.flags) or 'none'}; plot: {args.plot}")
+    if args.write:
+        data = apply_overrides(read_recipe_dict(args.recipe), args.overrides)
+        set_dotted(data, "optimizer.learning_rate", float(f"{result.suggestion:.3g}"))
+        Path(args.write).write_text(yaml.safe_dump(data, sort_keys=False))
+        print(f"wrote {args.write}")
     return EXIT_OK
 
 
@@ -120,7 +158,7 @@ def _cmd_list(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"train": _cmd_train, "validate": _cmd_validate, "schema": _cmd_schema,
+COMMANDS = {"train": _cmd_train, "lr-find": _cmd_lr_find, "validate": _cmd_validate, "schema": _cmd_schema,
             "list": _cmd_list}
 
 

@@ -154,29 +154,35 @@ def train(recipe: Recipe, run_dir: Path, echo: Callable[[str], None] = print,
     return result
 
 
-def _train(recipe: Recipe, run_dir: Path, echo, verbose, started: float,
-           extra_callbacks: Sequence) -> TrainResult:
+@dataclasses.dataclass
+class Prepared:
+    """Everything built from a recipe before `fit`: runtime, data, compiled model."""
+
+    strategy: object
+    data: object
+    model: object
+    plan: Plan
+
+
+def prepare(recipe: Recipe, echo: Callable[[str], None] = print) -> Prepared:
+    """Sets up the runtime (devices, seed, precision, strategy), builds the data and
+    the compiled model: the shared front half of `train`, `lr-find` and the tuner."""
     from keras_recipes import runtime
 
+    runtime.quiet_tensorflow_logs()
     if recipe.distribute.virtual_cpus:
         runtime.split_cpu(recipe.distribute.virtual_cpus)
     runtime.set_seed(recipe.seed, recipe.deterministic)
     runtime.set_precision(recipe.training.precision)
     strategy = runtime.build_strategy(recipe.distribute)
 
-    import keras
-
     from keras_recipes.data import build_data
     from keras_recipes.losses import build_loss, build_metrics
     from keras_recipes.models import build_model
     from keras_recipes.optim import build_optimizer, build_schedule, scaled_learning_rate
-    from keras_recipes.run.plots import plot_curves
     from keras_recipes.training.budget import StepBudget
-    from keras_recipes.training.callback_factory import build_callbacks
     from keras_recipes.training.recipe_model import RecipeModel
 
-    write_resolved_recipe(run_dir / "recipe.yaml", recipe.model_dump(mode="json"),
-                          {**versions(), "created": _now()})
     replicas = strategy.num_replicas_in_sync
     accumulation = recipe.training.gradient_accumulation
     micro_batch = recipe.data.batch_size * replicas
@@ -208,6 +214,18 @@ def _train(recipe: Recipe, run_dir: Path, echo, verbose, started: float,
                       metrics=build_metrics(recipe.training, spec.task),
                       steps_per_execution=plan.steps_per_execution,
                       jit_compile=recipe.training.jit_compile)
+    return Prepared(strategy, data, model, plan)
+
+
+def _train(recipe: Recipe, run_dir: Path, echo, verbose, started: float,
+           extra_callbacks: Sequence) -> TrainResult:
+    from keras_recipes.run.plots import plot_curves
+    from keras_recipes.training.callback_factory import build_callbacks
+
+    write_resolved_recipe(run_dir / "recipe.yaml", recipe.model_dump(mode="json"),
+                          {**versions(), "created": _now()})
+    prepared = prepare(recipe, echo)
+    data, model, plan, spec = prepared.data, prepared.model, prepared.plan, prepared.data.spec
     summary = _model_summary(model)
     write_text_atomic(run_dir / "summary.txt", "\n".join([
         f"recipe: {recipe.name}", plan.describe(recipe),

@@ -83,3 +83,19 @@ def test_runs_never_overwrite_each_other(tmp_path):
     first = create_run_dir(tmp_path, "name")
     second = create_run_dir(tmp_path, "name")
     assert first != second and first.parent == second.parent == tmp_path / "name"
+
+
+@pytest.mark.slow
+def test_lr_find_writes_plot_and_recipe_with_the_suggestion(tmp_path):
+    from keras_recipes.config import load_recipe
+
+    out = tmp_path / "tuned.yaml"
+    plot = tmp_path / "lr_find.png"
+    result = run_cli("lr-find", "recipes/quickstart.yaml", "--steps", "60", "--plot", str(plot),
+                     "--write", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "60 steps" in result.stdout or "steps, suggested" in result.stdout
+    assert plot.stat().st_size > 1000
+    tuned = load_recipe(out)
+    assert 1e-5 < tuned.optimizer.learning_rate < 1.0
+    assert tuned.optimizer.learning_rate != 1e-3

@@ -8,56 +8,24 @@ optimizer was built with or to evaluate it at an arbitrary step.
 
 from __future__ import annotations
 
-import math
-import numbers
 
 import keras
 import numpy as np
 from keras import ops
 
+from keras_recipes.schedules._common import check_integer, check_number, received  # noqa: F401
+
 LearningRateSchedule = keras.optimizers.schedules.LearningRateSchedule
 
 
-def received(**values) -> str:
-    """Returns `Received: a=1, b='x'` for the given arguments."""
-    return "Received: " + ", ".join(
-        f"{k}={v!r}" if isinstance(v, str) else f"{k}={v}" for k, v in values.items()
-    )
-
-
 def check_int(name: str, value, *, ge: int | None = None) -> int:
-    """Checks that `value` is an int (not a bool) that is `>= ge`."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"Argument `{name}` must be an integer. {received(**{name: value})}")
-    if ge is not None and value < ge:
-        raise ValueError(f"Argument `{name}` must be >= {ge}. {received(**{name: value})}")
-    return int(value)
+    """Checks that `value` is an integer (not a bool), at least `ge`."""
+    return check_integer(name, value, ge=ge)
 
 
-def check_float(
-    name: str,
-    value,
-    *,
-    gt: float | None = None,
-    ge: float | None = None,
-    lt: float | None = None,
-) -> float:
+def check_float(name: str, value, *, gt=None, ge=None, lt=None) -> float:
     """Checks that `value` is a finite real number within the given bounds."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"Argument `{name}` must be a number. {received(**{name: value})}")
-    result = float(value)
-    if not math.isfinite(result):
-        raise ValueError(
-            f"Argument `{name}` must be a finite number. {received(**{name: value})}"
-        )
-    for op, bound, ok in (
-        (">", gt, lambda b: result > b),
-        (">=", ge, lambda b: result >= b),
-        ("<", lt, lambda b: result < b),
-    ):
-        if bound is not None and not ok(bound):
-            raise ValueError(f"Argument `{name}` must be {op} {bound}. {received(**{name: value})}")
-    return result
+    return check_number(name, value, gt=gt, ge=ge, lt=lt)
 
 
 def check_bool(name: str, value) -> bool:

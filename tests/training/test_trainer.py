@@ -76,3 +76,18 @@ def test_prints_the_resolved_plan(tmp_path):
     # 210 training examples / 32 = 7 batches -> 3 updates per epoch x 2 epochs
     assert "step budget: 6 optimizer updates" in text
     assert "x2 by the linear scaling rule" in text
+
+
+def test_recipe_callbacks_log_lr_and_grad_norm_with_one_cycle(tmp_path):
+    run = tmp_path / "run"
+    run.mkdir()
+    recipe = _recipe(optimizer={"name": "sgd", "learning_rate": 0.1},
+                     schedule={"name": "one_cycle"},
+                     callbacks={"learning_rate_logger": True, "gradient_norm_logger": True,
+                                "reduce_lr_on_plateau": {"enabled": True, "patience": 1}})
+    result = train(recipe, run, echo=lambda _: None)
+    lrs = result.history["learning_rate"]
+    assert len(lrs) == 3 and all(lr <= 0.1 + 1e-9 for lr in lrs)
+    assert all(norm > 0 for norm in result.history["grad_norm"])
+    rows = list(csv.DictReader((run / "history.csv").open()))
+    assert "learning_rate" in rows[0] and "grad_norm" in rows[0]

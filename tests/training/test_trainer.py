@@ -43,8 +43,10 @@ def test_model_keras_holds_the_best_weights(tmp_path):
     run.mkdir()
     recipe = _recipe(training={"epochs": 6}, optimizer={"learning_rate": 0.05})
     result = train(recipe, run, echo=lambda _: None)
-    best = keras.saving.load_model(run / "best.keras")
-    handed = keras.saving.load_model(run / "model.keras")
+    from keras_recipes.saving import load_model
+
+    best = load_model(run / "best.keras")
+    handed = load_model(run / "model.keras")
     for a, b in zip(best.get_weights(), handed.get_weights()):
         np.testing.assert_array_equal(a, b)
     history = result.history

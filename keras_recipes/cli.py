@@ -57,6 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="print the recipe JSON Schema (for editors)")
     _add_common(schema)
 
+    launch = commands.add_parser(
+        "launch", help="train a recipe on N local workers (multi_worker, TF_CONFIG generated)")
+    launch.add_argument("--workers", type=int, required=True, help="number of local workers")
+    launch.add_argument("recipe", help="recipe YAML file")
+    launch.add_argument("rest", nargs=argparse.REMAINDER,
+                        help="further `train` arguments (--run-dir, --output, --set ...)")
+
     finder = commands.add_parser("lr-find", help="LR range test on the recipe's model and data")
     finder.add_argument("recipe", help="recipe YAML file")
     finder.add_argument("--steps", type=int, default=100, help="sweep length (default 100)")
@@ -79,12 +86,50 @@ def _cmd_train(args) -> int:
     from keras_recipes.run import create_run_dir
 
     recipe = load_recipe(args.recipe, args.overrides)
+    from keras_recipes.distributed import is_chief
+
+    if not is_chief():
+        # Multi-worker: only the chief writes the run directory; the others train in a
+        # private temporary directory they delete (shared writes collide in Keras).
+        import shutil
+        import tempfile
+
+        scratch = Path(tempfile.mkdtemp(prefix="keras_recipes_worker_"))
+        try:
+            from keras_recipes.training.trainer import train
+
+            result = train(recipe, scratch, verbose=args.verbose)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        print(f"worker weights checksum: {_checksum(result.model)}")
+        return EXIT_OK
     run_dir = create_run_dir(args.output, recipe.name, args.run_dir)
     from keras_recipes.training.trainer import train
 
-    train(recipe, run_dir, verbose=args.verbose)
+    result = train(recipe, run_dir, verbose=args.verbose)
+    if os.environ.get("TF_CONFIG"):
+        print(f"worker weights checksum: {_checksum(result.model)}")
     print(f"run directory: {run_dir}")
     return EXIT_OK
+
+
+def _checksum(model) -> str:
+    """Sums of |weights| (trainable; all) so workers can be compared from their output."""
+    import numpy as np
+
+    def total(variables):
+        return sum(float(np.abs(np.asarray(v, np.float64)).sum()) for v in variables)
+
+    return f"trainable {total(model.trainable_weights):.8e}, all {total(model.weights):.8e}"
+
+
+def _cmd_launch(args) -> int:
+    from keras_recipes.distributed import launch_local_workers
+
+    if args.workers < 1:
+        raise UsageError(f"--workers: {args.workers} -> at least 1")
+    train_args = [args.recipe, "--set", "distribute.strategy=multi_worker", *args.rest]
+    return launch_local_workers(args.workers, train_args)
 
 
 def _cmd_lr_find(args) -> int:
@@ -158,7 +203,7 @@ def _cmd_list(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"train": _cmd_train, "lr-find": _cmd_lr_find, "validate": _cmd_validate, "schema": _cmd_schema,
+COMMANDS = {"train": _cmd_train, "lr-find": _cmd_lr_find, "launch": _cmd_launch, "validate": _cmd_validate, "schema": _cmd_schema,
             "list": _cmd_list}
 
 

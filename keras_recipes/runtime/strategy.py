@@ -28,8 +28,11 @@ def build_strategy(config):
     - `mirrored`: synchronous data parallelism over `devices` (default: every
       GPU, or every logical CPU when `virtual_cpus` is set).
 
-    `multi_worker` and `tpu` are declared in the schema; this build refuses
-    them with a clear message rather than hang or train with wrong numbers.
+    - `multi_worker`: MultiWorkerMirroredStrategy from `TF_CONFIG` (see the
+      `launch` command for local workers).
+
+    `tpu` is declared in the schema; this build refuses it with a clear
+    message rather than hang.
     """
     import tensorflow as tf
 
@@ -46,5 +49,13 @@ def build_strategy(config):
         if devices is None and not tf.config.list_logical_devices("GPU"):
             devices = [d.name for d in tf.config.list_logical_devices("CPU")]
         return tf.distribute.MirroredStrategy(devices)
-    raise UsageError(f"distribute.strategy: {config.strategy!r} -> default, one_device or "
-                     "mirrored in this version (multi_worker and tpu are not wired yet)")
+    if config.strategy == "multi_worker":
+        from keras_recipes.distributed import tf_config
+
+        if tf_config() is None:
+            raise UsageError("distribute.strategy: 'multi_worker' needs TF_CONFIG on every "
+                             "worker -> set it, or run `python -m keras_recipes launch "
+                             "--workers N RECIPE` to start N local workers")
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    raise UsageError(f"distribute.strategy: {config.strategy!r} -> default, one_device, "
+                     "mirrored or multi_worker in this version (tpu is not wired yet)")

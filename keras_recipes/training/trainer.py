@@ -172,9 +172,10 @@ def prepare(recipe: Recipe, echo: Callable[[str], None] = print) -> Prepared:
     runtime.quiet_tensorflow_logs()
     if recipe.distribute.virtual_cpus:
         runtime.split_cpu(recipe.distribute.virtual_cpus)
+    # The strategy comes first: MultiWorkerMirroredStrategy must exist before other TF ops.
+    strategy = runtime.build_strategy(recipe.distribute)
     runtime.set_seed(recipe.seed, recipe.deterministic)
     runtime.set_precision(recipe.training.precision)
-    strategy = runtime.build_strategy(recipe.distribute)
 
     from keras_recipes.data import build_data
     from keras_recipes.losses import build_loss, build_metrics

@@ -1,0 +1,47 @@
+"""Start N local workers of one `train` command with generated `TF_CONFIG`s (127.0.0.1)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from typing import Sequence
+
+
+def _free_ports(count: int) -> list[int]:
+    sockets = []
+    try:
+        for _ in range(count):
+            s = socket.socket()
+            s.bind(("127.0.0.1", 0))
+            sockets.append(s)
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
+
+
+def launch_local_workers(workers: int, train_args: Sequence[str]) -> int:
+    """Runs `python -m keras_recipes train *train_args` as `workers` local processes.
+
+    Worker 0 is the chief: it writes the run directory; the others train in
+    temporary directories they delete. Returns the worst exit status.
+
+    Example:
+
+    >>> launch_local_workers(2, ["recipes/quickstart.yaml", "--set", "training.epochs=2"])
+    0
+    """
+    ports = _free_ports(workers)
+    cluster = {"worker": [f"127.0.0.1:{port}" for port in ports]}
+    processes = []
+    for index in range(workers):
+        env = {**os.environ, "TF_CONFIG": json.dumps(
+            {"cluster": cluster, "task": {"type": "worker", "index": index}})}
+        env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        processes.append(subprocess.Popen(
+            [sys.executable, "-m", "keras_recipes", "train", *train_args], env=env))
+    codes = [p.wait() for p in processes]
+    return max(codes)

@@ -35,3 +35,20 @@ def test_two_local_workers_train_identically_into_one_run_directory(tmp_path):
     runs = [p for p in (tmp_path / "quickstart").iterdir()]
     assert len(runs) == 1 and (runs[0] / "metrics.json").exists()
     assert "global batch 128" in result.stdout
+
+
+def test_unreachable_tpu_fails_fast_with_a_clear_message(tmp_path):
+    import socket
+    import time
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    start = time.monotonic()
+    result = run_cli("train", "recipes/quickstart.yaml", "--run-dir", str(tmp_path / "run"),
+                     "--set", "distribute.strategy=tpu",
+                     "--set", f"distribute.tpu=grpc://127.0.0.1:{port}")
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "distribute.tpu" in result.stderr and "not reachable" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert time.monotonic() - start < 15

@@ -7,7 +7,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from keras_recipes.data.pipeline import make_pipeline
+from keras_recipes.data.pipeline import EpochPipeline, make_pipeline
 from keras_recipes.data.sources import SOURCES, SourceData
 from keras_recipes.data.spec import DataSpec
 from keras_recipes.data.splits import ArraySplits, Normalizer, split_arrays
@@ -25,6 +25,8 @@ class DataBundle:
     test: Any
     spec: DataSpec
     arrays: Optional[ArraySplits] = None
+    epochs: Optional[EpochPipeline] = None
+    """The training split addressed by `(epoch, step)`, for exact resume."""
 
 
 def build_data(config, seed: int, global_batch_size: Optional[int] = None,
@@ -101,16 +103,10 @@ def _from_arrays(source: SourceData, config, seed: int, batch: int,
         num_train=len(splits.x_train), num_val=len(splits.x_val), num_test=len(splits.x_test),
         vocab_size=source.vocab_size, class_names=names)
 
-    def pipe(xs, ys, training):
-        return make_pipeline((xs, ys), batch, training, seed, config.shuffle_buffer,
-                             config.cache, config.prefetch,
-                             drop_remainder=drop_remainder and training)
-
-    return DataBundle(
-        train=pipe(splits.x_train, splits.y_train, True),
-        val=pipe(splits.x_val, splits.y_val, False) if len(splits.x_val) else None,
-        test=pipe(splits.x_test, splits.y_test, False) if len(splits.x_test) else None,
-        spec=spec, arrays=splits)
+    return _bundle(config, seed, batch, drop_remainder, spec, arrays=splits,
+                   train=(splits.x_train, splits.y_train),
+                   val=(splits.x_val, splits.y_val) if len(splits.x_val) else None,
+                   test=(splits.x_test, splits.y_test) if len(splits.x_test) else None)
 
 
 def _from_datasets(source: SourceData, config, seed: int, batch: int,
@@ -145,16 +141,36 @@ def _from_datasets(source: SourceData, config, seed: int, batch: int,
                     num_val=counts.get("val"), num_test=counts.get("test"),
                     vocab_size=source.vocab_size, class_names=source.class_names)
 
-    def pipe(split, training):
-        ds = source.datasets.get(split)
-        if ds is None:
-            return None
-        return make_pipeline(ds, batch, training, seed, config.shuffle_buffer, config.cache,
-                             config.prefetch, transform=transform,
-                             drop_remainder=drop_remainder and training)
+    return _bundle(config, seed, batch, drop_remainder, spec, transform=transform,
+                   **{split: source.datasets.get(split) for split in ("train", "val", "test")})
 
-    return DataBundle(train=pipe("train", True), val=pipe("val", False),
-                      test=pipe("test", False), spec=spec)
+
+def _bundle(config, seed: int, batch: int, drop_remainder: bool, spec: DataSpec, train,
+            val, test, transform=None, arrays: Optional[ArraySplits] = None) -> DataBundle:
+    """Batched pipelines for the splits; training batches shuffled and augmented."""
+    augment = _augmenter(config, spec)
+    options = dict(shuffle_buffer=config.shuffle_buffer, cache=config.cache,
+                   prefetch=config.prefetch, transform=transform)
+
+    def evaluation(data):
+        return None if data is None else make_pipeline(data, batch, False, seed, **options)
+
+    return DataBundle(
+        train=make_pipeline(train, batch, True, seed, drop_remainder=drop_remainder,
+                            augment=augment, **options),
+        val=evaluation(val), test=evaluation(test), spec=spec, arrays=arrays,
+        epochs=EpochPipeline(train, batch, seed, drop_remainder=drop_remainder,
+                             augment=augment, **options))
+
+
+def _augmenter(config, spec: DataSpec):
+    """The recipe's `data.augment` as one batch function, or None."""
+    steps = getattr(config, "augment", None)
+    if not steps:
+        return None
+    from keras_recipes.augment import build_augmenter
+
+    return build_augmenter(steps, spec)
 
 
 def _count(ds) -> Optional[int]:

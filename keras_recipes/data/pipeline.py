@@ -1,34 +1,31 @@
-"""`tf.data` input pipelines: cached, seeded reshuffle every epoch, batched, prefetched."""
+"""`tf.data` input pipelines: cached, seeded reshuffle every epoch, batched, prefetched.
+
+Two kinds of training pipeline share one construction:
+
+- `make_pipeline(..., training=True)`: one epoch per iteration, reshuffled on
+  every iteration (for `model.fit(ds, epochs=...)` in tools and the tuner).
+- `EpochPipeline.from_position(epoch, step)`: an endless stream in which epoch
+  `e` is a pure function of `(seed, e)`. The trainer fits it with
+  `steps_per_epoch`, so an interrupted run restarts exactly at the batch it
+  stopped at (plain Keras restarts a seeded shuffle from its first order).
+
+Augmentation (`augment(x, y, seed) -> (x, y)`, on whole batches, stateless
+random ops only) is applied to training batches, never to validation or test.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional
+
+# Epoch e's shuffle seed is seed * _SEED_STRIDE + e; its batch i augments with the
+# stateless seed [seed, e * _BATCHES_PER_EPOCH_MAX + i].
+_SEED_STRIDE = 1_000_003
+_BATCHES_PER_EPOCH_MAX = 1 << 24
+_ENDLESS = 1 << 40
 
 
-def make_pipeline(data: Any, batch_size: int, training: bool, seed: int,
-                  shuffle_buffer: Optional[int] = None, cache: bool = True,
-                  prefetch: bool = True, transform=None, drop_remainder: bool = False):
-    """Builds a batched `tf.data.Dataset` from `(x, y)` arrays or an unbatched dataset.
-
-    Training pipelines shuffle with `seed` and `reshuffle_each_iteration=True`:
-    each epoch sees a new order, and the sequence of orders is the same on every
-    run with the same seed (Keras' `fit(numpy, shuffle=True)` under a global
-    seed reuses one permutation every epoch).
-
-    Args:
-        data: `(x, y)` NumPy arrays or a `tf.data.Dataset` of single examples.
-        batch_size: global batch size (per-replica size x replicas).
-        training: shuffle when true.
-        seed: shuffle seed.
-        shuffle_buffer: buffer size; defaults to the whole split (or 10,000).
-        cache: cache examples after `transform` (in memory).
-        prefetch: prefetch with AUTOTUNE.
-        transform: optional function `(x, y) -> (x, y)` mapped per example.
-        drop_remainder: drop a last partial batch.
-
-    Returns:
-        A `tf.data.Dataset` of `(x_batch, y_batch)`.
-    """
+def _examples(data: Any, transform, cache: bool):
+    """Unbatched examples (mapped by `transform`, cached) and their count (or a guess)."""
     import tensorflow as tf
 
     if isinstance(data, tuple):
@@ -42,9 +39,104 @@ def make_pipeline(data: Any, batch_size: int, training: bool, seed: int,
         ds = ds.map(transform, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
     if cache:
         ds = ds.cache()
+    return ds, size
+
+
+def _augmented(ds, augment: Optional[Callable], seeds):
+    """Maps `augment` over `(seed, (x, y))` pairs: `seeds` is a dataset of shape-[2] seeds."""
+    import tensorflow as tf
+
+    if augment is None:
+        return ds
+    return tf.data.Dataset.zip(seeds, ds).map(
+        lambda seed, batch: augment(batch[0], batch[1], seed),
+        num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+
+
+def make_pipeline(data: Any, batch_size: int, training: bool, seed: int,
+                  shuffle_buffer: Optional[int] = None, cache: bool = True,
+                  prefetch: bool = True, transform=None, drop_remainder: bool = False,
+                  augment: Optional[Callable] = None):
+    """Builds a batched `tf.data.Dataset` from `(x, y)` arrays or an unbatched dataset.
+
+    Training pipelines shuffle with `seed` and `reshuffle_each_iteration=True`:
+    each epoch sees a new order, and the sequence of orders is the same on every
+    run with the same seed (Keras' `fit(numpy, shuffle=True)` under a global
+    seed reuses one permutation every epoch).
+
+    Args:
+        data: `(x, y)` NumPy arrays or a `tf.data.Dataset` of single examples.
+        batch_size: global batch size (per-replica size x replicas).
+        training: shuffle (and augment) when true.
+        seed: shuffle and augmentation seed.
+        shuffle_buffer: buffer size; defaults to the whole split (or 10,000).
+        cache: cache examples after `transform` (in memory).
+        prefetch: prefetch with AUTOTUNE.
+        transform: optional function `(x, y) -> (x, y)` mapped per example.
+        drop_remainder: drop a last partial batch.
+        augment: optional `(x, y, seed) -> (x, y)` on training batches.
+
+    Returns:
+        A `tf.data.Dataset` of `(x_batch, y_batch)`.
+
+    Example:
+        >>> ds = make_pipeline((x, y), 32, training=True, seed=0)
+    """
+    import tensorflow as tf
+
+    ds, size = _examples(data, transform, cache)
     if training:
         ds = ds.shuffle(shuffle_buffer or max(size, 1), seed=seed, reshuffle_each_iteration=True)
     ds = ds.batch(batch_size, drop_remainder=drop_remainder)
-    if prefetch:
-        ds = ds.prefetch(tf.data.AUTOTUNE)
-    return ds
+    if training and augment is not None:
+        draws = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True)
+        ds = _augmented(ds, augment, draws.map(lambda r: tf.stack([tf.constant(seed, tf.int64), r])))
+    return ds.prefetch(tf.data.AUTOTUNE) if prefetch else ds
+
+
+class EpochPipeline:
+    """Training batches addressed by `(epoch, step)`: exact restarts mid-epoch.
+
+    Example:
+        >>> pipeline = EpochPipeline((x, y), batch_size=32, seed=0)
+        >>> model.fit(pipeline.from_position(0, 0), steps_per_epoch=n, epochs=10)
+        >>> # after a kill in epoch 3 at step 5:
+        >>> model.fit(pipeline.from_position(3, 5), steps_per_epoch=n - 5, ...)
+    """
+
+    def __init__(self, data: Any, batch_size: int, seed: int,
+                 shuffle_buffer: Optional[int] = None, cache: bool = True,
+                 prefetch: bool = True, transform=None, drop_remainder: bool = False,
+                 augment: Optional[Callable] = None):
+        self._examples, size = _examples(data, transform, cache)
+        self._buffer = shuffle_buffer or max(size, 1)
+        self._batch_size = batch_size
+        self._seed = int(seed)
+        self._drop_remainder = drop_remainder
+        self._prefetch = prefetch
+        self._augment = augment
+
+    def epoch(self, epoch, skip=0):
+        """The batches of one epoch (a function of seed and epoch), the first `skip` dropped."""
+        import tensorflow as tf
+
+        epoch = tf.cast(epoch, tf.int64)
+        order_seed = tf.constant(self._seed * _SEED_STRIDE, tf.int64) + epoch
+        ds = self._examples.shuffle(self._buffer, seed=order_seed, reshuffle_each_iteration=False)
+        ds = ds.batch(self._batch_size, drop_remainder=self._drop_remainder)
+        ds = ds.skip(tf.cast(skip, tf.int64))
+        if self._augment is None:
+            return ds
+        first = epoch * _BATCHES_PER_EPOCH_MAX + tf.cast(skip, tf.int64)
+        seeds = tf.data.Dataset.range(first, first + _BATCHES_PER_EPOCH_MAX).map(
+            lambda i: tf.stack([tf.constant(self._seed, tf.int64), i]))
+        return _augmented(ds, self._augment, seeds)
+
+    def from_position(self, epoch: int, step: int = 0):
+        """Endless batches starting at batch `step` of epoch `epoch`."""
+        import tensorflow as tf
+
+        first_epoch = self.epoch(epoch, step)
+        rest = tf.data.Dataset.range(epoch + 1, _ENDLESS).flat_map(self.epoch)
+        ds = first_epoch.concatenate(rest)
+        return ds.prefetch(tf.data.AUTOTUNE) if self._prefetch else ds

@@ -10,6 +10,7 @@ import keras
 import numpy as np
 
 from keras_recipes.callbacks import _utils
+from keras_recipes.callbacks._step_window import StepWindow
 
 # Set on an optimizer while a GradientNormLogger's hooks are installed on it.
 _HOOK_MARK = "_keras_recipes_grad_norm_hooked"
@@ -42,7 +43,10 @@ class GradientNormLogger(keras.callbacks.Callback):
 
     - batch logs: `grad_norm` (and `grad_norm/<variable path>` for each
       trainable variable if `per_layer=True`) on the first batch and then
-      every `every_n_steps`-th one;
+      every `every_n_steps`-th one. With `steps_per_execution > 1` Keras
+      calls batch-level callbacks once per execution: the logger logs on each
+      execution that holds a step `0, N, 2N, ...`, with the norm of that
+      execution's last step;
     - epoch logs: the mean of the values logged during the epoch (or the last
       value when none was), so History and CSVLogger record them.
 
@@ -79,7 +83,7 @@ class GradientNormLogger(keras.callbacks.Callback):
         self._norms = None
         self._names = []
         self._hooked = None
-        self._batches_seen = 0
+        self._window = StepWindow(self.every_n_steps)
         self._epoch_values = []
 
     # --- hooks -------------------------------------------------------------
@@ -124,7 +128,7 @@ class GradientNormLogger(keras.callbacks.Callback):
             )
         self._install(optimizer, inner, index, len(variables))
         _utils.retrace_train_function(self.model)
-        self._batches_seen = 0
+        self._window.reset()
 
     def _install(self, optimizer, inner, index, num_variables):
         import tensorflow as tf
@@ -179,14 +183,14 @@ class GradientNormLogger(keras.callbacks.Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch_values = []
+        self._window.begin_epoch()
 
     def on_train_batch_end(self, batch, logs=None):
-        if self._batches_seen % self.every_n_steps == 0 and self._norms is not None:
+        if self._window.end_batch(batch) and self._norms is not None:
             values = _utils.to_numpy(self._norms)
             self._epoch_values.append(values)
             if logs is not None:
                 logs.update(zip(self._names, (float(v) for v in values)))
-        self._batches_seen += 1
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is None or self._norms is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 
 from keras_recipes.callbacks import _utils
+from keras_recipes.callbacks._step_window import StepWindow
 
 
 class LearningRateLogger(keras.callbacks.Callback):
@@ -24,8 +25,11 @@ class LearningRateLogger(keras.callbacks.Callback):
       that same value). History, CSVLogger and TensorBoard record it if they
       come after this callback in the list (Keras appends History itself).
 
-    With `steps_per_execution > 1`, batch-level callbacks run once per
-    execution and the value is that of its last step.
+    Deciding which batches to log is done on the host (from the batch index
+    Keras passes), so steps that are not logged cost no device read. With
+    `steps_per_execution > 1` Keras calls batch-level callbacks once per
+    execution: the logger logs on each execution that holds a step `0, N, 2N,
+    ...`, with the value of that execution's last step.
 
     Example:
 
@@ -50,16 +54,18 @@ class LearningRateLogger(keras.callbacks.Callback):
     def __init__(self, every_n_steps=1):
         super().__init__()
         self.every_n_steps = _utils.check_int("every_n_steps", every_n_steps, ge=1)
-        self._batches_seen = 0
+        self._window = StepWindow(self.every_n_steps)
 
     def on_train_begin(self, logs=None):
         _utils.require_optimizer(self)
-        self._batches_seen = 0
+        self._window.reset()
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._window.begin_epoch()
 
     def on_train_batch_end(self, batch, logs=None):
-        if self._batches_seen % self.every_n_steps == 0 and logs is not None:
+        if self._window.end_batch(batch) and logs is not None:
             logs["learning_rate"] = _utils.last_step_learning_rate(self.model.optimizer)
-        self._batches_seen += 1
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None and "learning_rate" not in logs:

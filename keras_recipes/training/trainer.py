@@ -57,14 +57,16 @@ def _steps_per_execution(recipe: Recipe, replicas: int, batches_per_epoch: int) 
     """`auto`: several batches per compiled call unless something needs every step.
 
     Keeps 1 under multi-replica strategies (Keras' multi-step execution fails
-    there) and when a per-step logger or per-batch TensorBoard is on.
+    there), with per-batch TensorBoard (its step axis counts calls), one-cycle
+    momentum and custom callbacks. The learning-rate and gradient-norm loggers
+    log at execution boundaries, so they keep it (measured by
+    `tools/bench_monitoring.py`).
     """
     value = recipe.training.steps_per_execution
     if value != "auto":
         return value
     cb = recipe.callbacks
-    per_step = (cb.learning_rate_logger.enabled or cb.gradient_norm_logger.enabled
-                or (cb.tensorboard.enabled and cb.tensorboard.update_freq != "epoch")
+    per_step = ((cb.tensorboard.enabled and cb.tensorboard.update_freq != "epoch")
                 or (recipe.schedule.name == "one_cycle" and recipe.schedule.cycle_momentum)
                 or bool(cb.custom))
     if replicas > 1 or per_step:

@@ -168,3 +168,24 @@ def test_steps_skipped_by_loss_scaling_log_nan():
     assert 0 < skipped < len(logged)
     assert np.isnan(logged).sum() == skipped
     assert (logged[np.isfinite(logged)] > 0).all()
+
+
+def test_steps_per_execution_logs_the_norm_of_each_executions_last_step():
+    def fit(steps_per_execution, every_n_steps):
+        keras.utils.set_random_seed(9)
+        x, y = regression_data(48)
+        model = mlp()
+        model.compile(optimizer="sgd", loss="mse", steps_per_execution=steps_per_execution)
+        recorder = Recorder()
+        model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0,
+                  callbacks=[GradientNormLogger(every_n_steps=every_n_steps), recorder])
+        return recorder.column("grad_norm")
+
+    every_step = fit(1, 1)  # 6 steps per epoch, 12 in all
+    # 3 steps per execution (last batches 2, 5 per epoch); steps 0, 4, 8 lie in
+    # executions 1, 2 and 3: their last steps are 2, 5 and 8.
+    logged = fit(3, 4)
+    assert len(every_step) == 12 and len(logged) == 4
+    assert [i for i, v in enumerate(logged) if v is not None] == [0, 1, 2]
+    np.testing.assert_allclose(logged[:3], [every_step[2], every_step[5], every_step[8]],
+                               rtol=1e-5)

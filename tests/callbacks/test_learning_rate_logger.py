@@ -71,3 +71,25 @@ def test_needs_a_compiled_model():
     logger.set_model(mlp())
     with pytest.raises(ValueError, match="compile"):
         logger.on_train_begin()
+
+
+def test_steps_per_execution_logs_each_execution_holding_an_nth_step():
+    # 3 epochs of 4 batches, 2 steps per execution: Keras calls the callbacks after
+    # batches 1 and 3 of each epoch. Steps 0, 5 and 10 fall in executions 1, 3 and 6.
+    schedule = keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=1, decay_rate=0.9)
+    keras.utils.set_random_seed(1)
+    x, y = regression_data(32)
+    model = mlp()
+    model.compile(optimizer=keras.optimizers.SGD(schedule), loss="mse", steps_per_execution=2)
+    recorder = Recorder()
+    history = model.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0,
+                        callbacks=[LearningRateLogger(every_n_steps=5), recorder])
+
+    logged = recorder.column("learning_rate")
+    assert len(logged) == 6
+    assert [i for i, v in enumerate(logged) if v is not None] == [0, 2, 5]
+    # The value is that of the execution's last step: 1, 5 and 11.
+    np.testing.assert_allclose([logged[i] for i in (0, 2, 5)], 0.1 * 0.9 ** np.array([1, 5, 11]),
+                               rtol=1e-6)
+    np.testing.assert_allclose(history.history["learning_rate"], 0.1 * 0.9 ** np.array([3, 7, 11]),
+                               rtol=1e-6)

@@ -1,0 +1,30 @@
+"""Monitoring: TensorBoard extras as Keras callbacks, and the after-training run report.
+
+Names are imported on first use (PEP 562), so `board` starts without TensorFlow.
+"""
+
+import importlib
+
+_EXPORTS = {
+    "LossScaleLogger": "loss_scale_logger",
+    "RecipeSummary": "run_summaries",
+    "RunState": "run_classifier",
+    "SampleInputs": "run_summaries",
+    "StepScalars": "step_scalars",
+    "SummaryDir": "summary_dir",
+    "ValidationSummaries": "validation_summaries",
+    "classify_run": "run_classifier",
+    "confusion_matrix": "per_class_report",
+    "format_report": "per_class_report",
+    "monitoring_callbacks": "factory",
+    "per_class_report": "per_class_report",
+    "write_run_report": "run_report",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)

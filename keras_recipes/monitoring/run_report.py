@@ -1,0 +1,57 @@
+"""`report.md`: the run's state from its curves, the advice, and the final values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from keras_recipes.monitoring.run_classifier import RunState, classify_run
+
+
+def render_report(history: dict, state: RunState) -> str:
+    """The Markdown text of `report.md`."""
+    lines = [f"# Run report: {state.state}", "", f"**Why:** {state.reason}.", "",
+             f"**Advice:** {state.advice}", "", "## Curves", "",
+             "![training curves](curves.png)", "", "| value | first | best | last |",
+             "|---|---|---|---|"]
+    for name, values in history.items():
+        if not values:
+            continue
+        best = _best(name, values)
+        lines.append(f"| {name} | {values[0]:.4g} | {best} | {values[-1]:.4g} |")
+    lines += ["", f"{len(history.get('loss', []))} epoch(s). The state is read from the "
+              "per-epoch losses; see `keras_recipes.monitoring.classify_run` for the rules.", ""]
+    return "\n".join(lines)
+
+
+def _best(name: str, values: list) -> str:
+    """Best epoch value of a loss or metric; `-` for logged extras (learning rate ...)."""
+    metric = name[len("val_"):] if name.startswith("val_") else name
+    if "loss" in metric or metric in ("mae", "mse", "rmse"):
+        return f"{min(values):.4g}"
+    if "accuracy" in metric:
+        return f"{max(values):.4g}"
+    return "-"
+
+
+def write_run_report(run_dir: Path, history: dict, spec=None) -> str:
+    """Classifies the run, writes `<run_dir>/report.md` and returns a one-line summary.
+
+    Example:
+
+    >>> write_run_report(run_dir, {"loss": [2.0, 0.4], "val_loss": [1.9, 0.5]})  # doctest: +SKIP
+    'run looks healthy: ...'
+
+    Args:
+        run_dir: the run directory.
+        history: per-epoch values (`History.history` as floats).
+        spec: the run's `DataSpec` (its class count sets the chance-level loss).
+    """
+    from keras_recipes.run import write_text_atomic
+
+    classes: Optional[int] = None
+    if spec is not None and getattr(spec, "task", None) == "classification":
+        classes = spec.num_outputs
+    state = classify_run(history, classes)
+    write_text_atomic(Path(run_dir) / "report.md", render_report(history, state))
+    return state.line()

@@ -1,0 +1,55 @@
+"""Writes per-step values from the batch logs to TensorBoard under their own names."""
+
+from __future__ import annotations
+
+import math
+
+import keras
+
+DEFAULT_KEYS = ("learning_rate", "grad_norm", "loss_scale")
+
+
+class StepScalars(keras.callbacks.Callback):
+    """Copies `learning_rate`, `grad_norm` (and `grad_norm/<layer>`) and `loss_scale`
+    from the batch logs into TensorBoard's `train` run, at the global step.
+
+    The loggers decide how often a value appears in the batch logs
+    (`every_n_steps`); this callback writes whatever is there, so it adds no
+    device reads. The step is the number of optimizer steps done, counted from
+    the batch index Keras passes (the last step of an execution when
+    `steps_per_execution > 1`). Place it after the loggers.
+
+    Example:
+
+    >>> callbacks = [LearningRateLogger(), StepScalars(SummaryDir(logdir))]  # doctest: +SKIP
+
+    Args:
+        summaries: a `SummaryDir`.
+        keys: log names to copy; a name also matches `name/<anything>`.
+    """
+
+    def __init__(self, summaries, keys=DEFAULT_KEYS):
+        super().__init__()
+        self.summaries = summaries
+        self.keys = tuple(keys)
+        self._done_before_epoch = 0
+        self._done_in_epoch = 0
+
+    def on_train_begin(self, logs=None):
+        self._done_before_epoch = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._done_in_epoch = 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._done_in_epoch = batch + 1
+        if not logs:
+            return
+        step = self._done_before_epoch + self._done_in_epoch
+        for name, value in logs.items():
+            if name.split("/", 1)[0] in self.keys and math.isfinite(float(value)):
+                self.summaries.scalar(name, value, step, run="train")
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._done_before_epoch += self._done_in_epoch
+        self.summaries.flush()

@@ -1,0 +1,64 @@
+"""Writes scalars, images and text into one TensorBoard log directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+
+class SummaryDir:
+    """Lazily created `tf.summary` writers for a log directory and its sub-runs.
+
+    Keras' `TensorBoard` callback writes epoch metrics to `<logdir>/train` and
+    `<logdir>/validation`; the monitoring callbacks add their summaries to the
+    same runs (a second event file in the folder, which TensorBoard merges) or
+    to `<logdir>` itself. Writes always record, whatever `update_freq`
+    filtering Keras' callback has switched on.
+
+    Example:
+
+    >>> summaries = SummaryDir("/tmp/run/tensorboard")  # doctest: +SKIP
+    >>> summaries.scalar("grad_norm", 0.5, step=10, run="train")  # doctest: +SKIP
+
+    Args:
+        logdir: the folder TensorBoard reads (e.g. `<run>/tensorboard`).
+    """
+
+    def __init__(self, logdir: str | Path):
+        self.logdir = Path(logdir)
+        self._writers = {}
+
+    def _writer(self, run: str):
+        import tensorflow as tf
+
+        if run not in self._writers:
+            self._writers[run] = tf.summary.create_file_writer(str(self.logdir / run))
+        return self._writers[run]
+
+    def _record(self, run: str, step: int, write) -> None:
+        import tensorflow as tf
+
+        with self._writer(run).as_default(step=int(step)), tf.summary.record_if(True):
+            write(tf.summary)
+
+    def scalar(self, tag: str, value, step: int, run: str = "train") -> None:
+        self._record(run, step, lambda s: s.scalar(tag, float(value)))
+
+    def image(self, tag: str, rgb: np.ndarray, step: int, run: str = "", description=None):
+        """One RGB uint8 image (`H x W x 3`)."""
+        batch = np.asarray(rgb, np.uint8)[None]
+        self._record(run, step, lambda s: s.image(tag, batch, description=description))
+
+    def text(self, tag: str, markdown: str, step: int = 0, run: str = "") -> None:
+        self._record(run, step, lambda s: s.text(tag, markdown))
+
+    def hparams(self, values: dict, trial_id: str, run: str = "") -> None:
+        """The run's hyperparameters for TensorBoard's HParams tab."""
+        from tensorboard.plugins.hparams import api as hp
+
+        self._record(run, 0, lambda _: hp.hparams(values, trial_id=trial_id))
+
+    def flush(self) -> None:
+        for writer in self._writers.values():
+            writer.flush()

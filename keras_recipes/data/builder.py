@@ -62,6 +62,23 @@ def _labels(y: np.ndarray, task: str, source: SourceData):
     return y.astype(np.int32), count, names
 
 
+def _mixable_labels(transform, augment, spec: DataSpec):
+    """With a label-mixing augmentation (mixup, cutmix), every split's class ids become
+    one-hot float labels (val/test match the mixed training labels; the loss and
+    metrics read either format); `transform` is applied first."""
+    if augment is None or not augment.mixes_labels or spec.task != "classification":
+        return transform
+
+    def one_hot(x, y):
+        import tensorflow as tf
+
+        if transform is not None:
+            x, y = transform(x, y)
+        return x, tf.one_hot(tf.cast(tf.reshape(y, []), tf.int32), spec.num_outputs)
+
+    return one_hot
+
+
 def _infer_task(config, source: SourceData, y: np.ndarray) -> str:
     if config.task != "auto":
         return config.task
@@ -149,6 +166,7 @@ def _bundle(config, seed: int, batch: int, drop_remainder: bool, spec: DataSpec,
             val, test, transform=None, arrays: Optional[ArraySplits] = None) -> DataBundle:
     """Batched pipelines for the splits; training batches shuffled and augmented."""
     augment = _augmenter(config, spec)
+    transform = _mixable_labels(transform, augment, spec)
     options = dict(shuffle_buffer=config.shuffle_buffer, cache=config.cache,
                    prefetch=config.prefetch, transform=transform)
 

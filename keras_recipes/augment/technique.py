@@ -1,0 +1,22 @@
+"""The registry of augmentation operations, one class per technique, keyed by `name`."""
+
+from keras_recipes.registry import Registry
+
+AUGMENTATIONS: Registry = Registry("augmentation")
+
+
+class Technique:
+    """Base of one augmentation: built from its `AugmentConfig`, called on a batch.
+
+    Subclasses implement `__call__(x, y, seed) -> (x, y)` with stateless random
+    ops only; `x` is the whole batch `[B, ...]`, `seed` a shape-[2] tensor.
+    """
+
+    mixes_labels = False
+
+    def __init__(self, config, spec):
+        self.config = config
+        self.spec = spec
+
+    def __call__(self, x, y, seed):
+        raise NotImplementedError

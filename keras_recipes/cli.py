@@ -74,6 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="write the recipe with optimizer.learning_rate set to the suggestion")
     _add_common(finder)
 
+    from keras_recipes.tuning.command import add_parser as add_tune_parser
+
+    add_tune_parser(commands)
+
     listing = commands.add_parser("list", help="list recipes with their descriptions")
     listing.add_argument("directory", nargs="?", default="recipes",
                          help="folder of recipes (default: recipes)")
@@ -160,6 +164,12 @@ def _cmd_lr_find(args) -> int:
     return EXIT_OK
 
 
+def _cmd_tune(args) -> int:
+    from keras_recipes.tuning.command import cmd_tune
+
+    return cmd_tune(args)
+
+
 def _cmd_validate(args) -> int:
     import yaml
 
@@ -203,7 +213,7 @@ def _cmd_list(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"train": _cmd_train, "lr-find": _cmd_lr_find, "launch": _cmd_launch, "validate": _cmd_validate, "schema": _cmd_schema,
+COMMANDS = {"train": _cmd_train, "lr-find": _cmd_lr_find, "tune": _cmd_tune, "launch": _cmd_launch, "validate": _cmd_validate, "schema": _cmd_schema,
             "list": _cmd_list}
 
 

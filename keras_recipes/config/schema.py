@@ -512,14 +512,44 @@ class DistributeConfig(Section):
 
 # --------------------------------------------------------------------- tune
 class TuneConfig(Section):
-    """A keras-tuner search over dotted recipe paths."""
+    """A keras-tuner search over dotted recipe paths (`tune RECIPE`); every trial is the
+    recipe with the trial's values set, validated and built exactly like `train`."""
 
     algorithm: Literal["random", "grid", "bayesian", "hyperband"] = "random"
-    objective: str = "val_loss"
-    direction: Literal["auto", "min", "max"] = "auto"
-    max_trials: int = Field(10, ge=1)
-    executions_per_trial: int = Field(1, ge=1)
-    space: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    objective: str = Field("val_loss", pattern=r"^(val_)?[a-z0-9_]+$", description=(
+        "Metric to optimize, evaluated like `train`'s metrics.json: `val_<name>` on the "
+        "validation split with the best checkpoint's weights, `<name>` from the last epoch."))
+    direction: Literal["auto", "min", "max"] = Field(
+        "auto", description="`auto`: min for losses/errors, max for accuracy-like metrics.")
+    max_trials: int = Field(10, ge=1, description="Trials in total (random, grid, bayesian; "
+                            "hyperband's count follows from max_epochs and factor).")
+    executions_per_trial: int = Field(
+        1, ge=1, description="Trainings per trial (seeds seed, seed+1, ...); the mean counts.")
+    seed: Optional[int] = Field(None, ge=0, description="Search seed; default the recipe seed.")
+    initial_points: Optional[int] = Field(
+        None, ge=1, description="bayesian: random trials before the model guides the search.")
+    max_epochs: Optional[int] = Field(
+        None, ge=1, description="hyperband: epochs of the longest trial; default training.epochs.")
+    factor: int = Field(3, ge=2, description="hyperband: reduction factor between rounds.")
+    max_consecutive_failed_trials: int = Field(3, ge=1)
+    space: dict[str, dict[str, Any]] = Field(default_factory=dict, description=(
+        "Dotted recipe path -> one of `int: [lo, hi]`, `float: [lo, hi]` (`step`, `sampling: "
+        "log`), `choice: [...]`, `bool: default`; optional `when: {other.path: value}`."))
+
+    @model_validator(mode="after")
+    def _check(self) -> "TuneConfig":
+        from keras_recipes.tuning.objective import objective_direction
+        from keras_recipes.tuning.space import parse_space
+
+        problems = _only_for(self, "algorithm", self.algorithm, {
+            "initial_points": ("bayesian",), "max_epochs": ("hyperband",),
+            "factor": ("hyperband",), "max_trials": ("random", "grid", "bayesian")})
+        problems += parse_space(self.space)[1]
+        if objective_direction(self.objective, self.direction) is None:
+            problems.append(("direction", f"'auto' cannot tell for {self.objective!r} -> "
+                                          "min or max"))
+        _raise_if(problems)
+        return self
 
 
 # ------------------------------------------------------------------- recipe
@@ -539,3 +569,11 @@ class Recipe(Section):
     callbacks: CallbacksConfig = Field(default_factory=CallbacksConfig)
     distribute: DistributeConfig = Field(default_factory=DistributeConfig)
     tune: Optional[TuneConfig] = None
+
+    @model_validator(mode="after")
+    def _check_tune(self) -> "Recipe":
+        if self.tune is not None:
+            from keras_recipes.tuning.checks import tune_problems
+
+            _raise_if(tune_problems(self))
+        return self

@@ -15,6 +15,9 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
+from keras_recipes.diagnostics import print_lint
+from keras_recipes.diagnostics.commands import COMMANDS as DIAGNOSTICS_COMMANDS
+from keras_recipes.diagnostics.commands import add_parsers as add_diagnostics_parsers
 from keras_recipes.errors import KerasRecipesError, RecipeError, TrainingError, UsageError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -40,8 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     train = commands.add_parser("train", help="train a recipe and write a run directory")
-    train.add_argument("recipe", help="recipe YAML file")
-    train.add_argument("--run-dir", help="write exactly here (must be new or empty)")
+    train.add_argument("recipe", nargs="?",
+                       help="recipe YAML file (with --resume: default the run's recipe.yaml)")
+    train.add_argument("--run-dir", help="write exactly here (new or empty; an interrupted "
+                       "run of the same recipe there is resumed)")
+    train.add_argument("--resume", metavar="RUN_DIR",
+                       help="continue an interrupted run exactly where its state was saved")
+    train.add_argument("--force", action="store_true",
+                       help="resume even though the recipe changed since the run started")
     train.add_argument("--output", default="runs",
                        help="parent of runs/<name>/<timestamp> (default: runs)")
     train.add_argument("--verbose", type=int, choices=(0, 1, 2),
@@ -74,9 +83,33 @@ def build_parser() -> argparse.ArgumentParser:
                         help="write the recipe with optimizer.learning_rate set to the suggestion")
     _add_common(finder)
 
+    from keras_recipes.augment.preview import add_parser as add_preview_parser
+
+    add_preview_parser(commands, _add_common)
+
+    add_diagnostics_parsers(commands, _add_common)
+
     from keras_recipes.tuning.command import add_parser as add_tune_parser
 
     add_tune_parser(commands)
+
+    evaluate = commands.add_parser(
+        "evaluate", help="evaluate a finished run's model on one split (per-class report, "
+        "confusion matrix, most confidently wrong examples)")
+    evaluate.add_argument("run_dir", help="run directory written by `train`")
+    evaluate.add_argument("--split", choices=("test", "val"), default="test",
+                          help="split to evaluate (default: test)")
+    evaluate.add_argument("--top", type=int, default=16,
+                          help="most confidently wrong examples kept (default 16)")
+    _add_common(evaluate)
+
+    board = commands.add_parser("board", help="TensorBoard on 127.0.0.1 over a folder of runs")
+    board.add_argument("runs_dir", nargs="?", default="runs",
+                       help="folder of runs (default: runs)")
+    board.add_argument("--port", type=int, default=6006, help="port (default 6006)")
+    board.add_argument("--dry-run", action="store_true",
+                       help="print the TensorBoard command instead of starting it")
+    _add_common(board)
 
     listing = commands.add_parser("list", help="list recipes with their descriptions")
     listing.add_argument("directory", nargs="?", default="recipes",
@@ -87,30 +120,39 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _cmd_train(args) -> int:
     from keras_recipes.config import load_recipe
-    from keras_recipes.run import create_run_dir
-
-    recipe = load_recipe(args.recipe, args.overrides)
     from keras_recipes.distributed import is_chief
+    from keras_recipes.run import create_run_dir
+    from keras_recipes.run.resume import check_resumable, check_same_recipe, resumable
+
+    resume_dir = args.resume
+    if resume_dir is None and args.run_dir and resumable(Path(args.run_dir)):
+        resume_dir = args.run_dir
+    if args.recipe is None and resume_dir is None:
+        raise UsageError("train: no recipe -> a recipe YAML file, or --resume RUN_DIR")
+    state = check_resumable(Path(resume_dir)) if resume_dir else None
+    recipe = load_recipe(args.recipe or Path(resume_dir) / "recipe.yaml", args.overrides)
+    if state is not None:
+        check_same_recipe(Path(resume_dir), recipe.model_dump(mode="json"), args.force)
+    print_lint(recipe, str(args.recipe or "recipe.yaml"))
+    from keras_recipes.training.trainer import train
 
     if not is_chief():
         # Multi-worker: only the chief writes the run directory; the others train in a
-        # private temporary directory they delete (shared writes collide in Keras).
+        # private temporary directory they delete (shared writes collide in Keras), and
+        # resume from the chief's state.
         import shutil
         import tempfile
 
         scratch = Path(tempfile.mkdtemp(prefix="keras_recipes_worker_"))
         try:
-            from keras_recipes.training.trainer import train
-
-            result = train(recipe, scratch, verbose=args.verbose)
+            result = train(recipe, scratch, verbose=args.verbose, resume_from=state)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
         print(f"worker weights checksum: {_checksum(result.model)}")
         return EXIT_OK
-    run_dir = create_run_dir(args.output, recipe.name, args.run_dir)
-    from keras_recipes.training.trainer import train
-
-    result = train(recipe, run_dir, verbose=args.verbose)
+    run_dir = Path(resume_dir) if state else create_run_dir(args.output, recipe.name,
+                                                            args.run_dir)
+    result = train(recipe, run_dir, verbose=args.verbose, resume_from=state)
     if os.environ.get("TF_CONFIG"):
         print(f"worker weights checksum: {_checksum(result.model)}")
     print(f"run directory: {run_dir}")
@@ -184,6 +226,7 @@ def _cmd_validate(args) -> int:
             failed += 1
             continue
         print(f"{path}: ok")
+        print_lint(recipe, path)
         if args.show:
             print(yaml.safe_dump(recipe.model_dump(mode="json"), sort_keys=False))
     return EXIT_USAGE if failed else EXIT_OK
@@ -213,8 +256,29 @@ def _cmd_list(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"train": _cmd_train, "lr-find": _cmd_lr_find, "tune": _cmd_tune, "launch": _cmd_launch, "validate": _cmd_validate, "schema": _cmd_schema,
-            "list": _cmd_list}
+def _cmd_evaluate(args) -> int:
+    from keras_recipes.evaluation.evaluate_run import evaluate_run
+
+    evaluate_run(args.run_dir, args.split, args.top)
+    return EXIT_OK
+
+
+def _cmd_board(args) -> int:
+    from keras_recipes.monitoring.board import run_board
+
+    return run_board(args.runs_dir, args.port, args.dry_run)
+
+
+def _cmd_preview(args) -> int:
+    from keras_recipes.augment.preview import preview_command
+
+    return preview_command(args)
+
+
+COMMANDS = {"preview": _cmd_preview, "train": _cmd_train, "lr-find": _cmd_lr_find, "tune": _cmd_tune, "launch": _cmd_launch, "validate": _cmd_validate, "schema": _cmd_schema,
+            "list": _cmd_list, "evaluate": _cmd_evaluate, "board": _cmd_board}
+
+COMMANDS.update(DIAGNOSTICS_COMMANDS)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -1,7 +1,9 @@
 """Training callbacks: learning-rate and gradient loggers, plateau and per-batch schedulers."""
 
+from keras_recipes.callbacks.best_checkpoint import BestCheckpoint, save_model_atomic
 from keras_recipes.callbacks.gradient_norm_logger import GradientNormLogger
 from keras_recipes.callbacks.learning_rate_logger import LearningRateLogger
+from keras_recipes.callbacks.non_finite_guard import NonFiniteGuard
 from keras_recipes.callbacks.one_cycle_momentum import OneCycleMomentum
 from keras_recipes.callbacks.one_cycle_scheduler import OneCycleScheduler
 from keras_recipes.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
@@ -9,6 +11,8 @@ from keras_recipes.callbacks.scaled_schedule import ScaledSchedule, plateau_scal
 from keras_recipes.callbacks.warmup_cosine_scheduler import WarmupCosineScheduler
 
 __all__ = [
+    "BestCheckpoint",
+    "NonFiniteGuard",
     "GradientNormLogger",
     "LearningRateLogger",
     "OneCycleMomentum",
@@ -17,4 +21,5 @@ __all__ = [
     "ScaledSchedule",
     "WarmupCosineScheduler",
     "plateau_scalable",
+    "save_model_atomic",
 ]

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from keras_recipes.augment.catalog import NAMES as AUGMENT_NAMES
 from keras_recipes.augment.catalog import TECHNIQUES as AUGMENT_TECHNIQUES
 from keras_recipes.augment.catalog import modality_of, modality_problems
+from keras_recipes.diagnostics.lint_rules import RULE_IDS as LINT_RULE_IDS
 
 PYTHON_REF = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
 
@@ -175,7 +176,6 @@ class DataConfig(Section):
     augment: list[AugmentConfig] = Field(
         default_factory=list, description="Training-batch augmentations, applied in order "
         "(never to validation/test); see AugmentConfig.")
-
 
     @model_validator(mode="after")
     def _check_source(self) -> "DataConfig":
@@ -405,6 +405,15 @@ class TrainingConfig(Section):
         "auto", description="Batches per compiled call; `auto` picks a safe value.")
     jit_compile: Union[bool, Literal["auto"]] = Field(False, description="XLA compilation.")
     verbose: Literal["auto", 0, 1, 2] = "auto"
+    on_nan: Literal["stop", "rollback"] = Field(
+        "stop", description="On a non-finite loss (or weights): `stop` with the step named and "
+        "the best checkpoint intact; `rollback` to the last saved state with a lower LR.")
+    rollback_lr_factor: float = Field(0.1, gt=0.0, lt=1.0,
+                                      description="LR multiplier per rollback.")
+    max_rollbacks: int = Field(3, ge=1, description="Rollbacks before the run stops.")
+    spike_threshold: Optional[float] = Field(
+        None, gt=1.0, description="Also treat a loss above this many times the running median "
+        "of recent losses as a fault (off by default).")
 
     @field_validator("steps_per_execution")
     @classmethod
@@ -442,6 +451,9 @@ class CheckpointConfig(Section):
 
     monitor: str = "val_loss"
     mode: Literal["auto", "min", "max"] = "auto"
+    save_every_steps: int = Field(
+        0, ge=0, description="Also save the resume state every N optimizer updates (it is "
+        "always saved at epoch ends); rounded up to a multiple of steps_per_execution.")
 
 
 class TensorBoardConfig(Toggle):
@@ -450,6 +462,16 @@ class TensorBoardConfig(Toggle):
     update_freq: Union[Literal["epoch", "batch"], int] = "epoch"
     histogram_freq: int = Field(0, ge=0)
     profile_batch: int = Field(0, ge=0)
+    per_class_metrics: bool = Field(True, description="Validation precision/recall/F1 per "
+                                    "class every epoch (classification; one extra predict).")
+    confusion_matrix_freq: int = Field(10, ge=0, description="Epochs between validation "
+                                       "confusion-matrix images (and the last epoch); 0: none.")
+    sample_inputs: int = Field(16, ge=0, le=64, description="Training inputs in the sample "
+                               "grid image written at the start; 0: none.")
+    recipe_text: bool = Field(True, description="The resolved recipe in the Text tab.")
+    hparams: bool = Field(True, description="The recipe's values in the HParams tab.")
+    loss_scale: bool = Field(True, description="Log `loss_scale` under mixed_float16 (every "
+                             "gradient_norm_logger.every_n_steps steps).")
 
 
 class ReduceLROnPlateauConfig(Toggle):
@@ -465,10 +487,10 @@ class ReduceLROnPlateauConfig(Toggle):
 
 
 class LoggerConfig(Toggle):
-    """A per-step logger (learning rate or gradient norm) into logs, CSV and TensorBoard."""
+    """A per-step logger (learning rate or gradient norm), on by default: logs, CSV, TensorBoard."""
 
-    enabled: bool = False
-    every_n_steps: int = Field(1, ge=1)
+    every_n_steps: int = Field(10, ge=1, description="Log every N optimizer steps (at "
+                               "execution boundaries); host reads only on those steps.")
 
 
 class PythonCallback(Section):
@@ -494,7 +516,6 @@ class CallbacksConfig(Section):
     reduce_lr_on_plateau: ReduceLROnPlateauConfig = Field(default_factory=ReduceLROnPlateauConfig)
     learning_rate_logger: LoggerConfig = Field(default_factory=LoggerConfig)
     gradient_norm_logger: LoggerConfig = Field(default_factory=LoggerConfig)
-    terminate_on_nan: bool = True
     custom: list[PythonCallback] = Field(default_factory=list)
 
 
@@ -552,6 +573,14 @@ class TuneConfig(Section):
         return self
 
 
+# --------------------------------------------------------------------- lint
+class LintConfig(Section):
+    """Playbook lint (`lint RECIPE`, also warned by validate and train): rules to silence."""
+
+    ignore: list[Literal[LINT_RULE_IDS]] = Field(
+        default_factory=list, description="Rule ids not to warn about, e.g. [adam_with_l2].")
+
+
 # ------------------------------------------------------------------- recipe
 class Recipe(Section):
     """A whole training recipe."""
@@ -569,6 +598,7 @@ class Recipe(Section):
     callbacks: CallbacksConfig = Field(default_factory=CallbacksConfig)
     distribute: DistributeConfig = Field(default_factory=DistributeConfig)
     tune: Optional[TuneConfig] = None
+    lint: LintConfig = Field(default_factory=LintConfig)
 
     @model_validator(mode="after")
     def _check_tune(self) -> "Recipe":

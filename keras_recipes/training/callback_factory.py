@@ -14,8 +14,8 @@ def _monitor(name: str, has_val: bool) -> str:
     return name if has_val or not name.startswith("val_") else name[len("val_"):]
 
 
-def build_callbacks(recipe, run_dir: Path, has_val: bool) -> list:
-    """History CSV, best checkpoint, early stopping, TensorBoard, NaN guard, extras.
+def build_callbacks(recipe, run_dir: Path, has_val: bool, data=None) -> list:
+    """NaN guard, loggers, best checkpoint, early stopping, TensorBoard, extras, CSV.
 
     The order matters: loggers run before the checkpoint and early stopping so
     the values they put into `logs` reach CSV and TensorBoard.
@@ -34,8 +34,9 @@ def build_callbacks(recipe, run_dir: Path, has_val: bool) -> list:
         from keras_recipes.callbacks import OneCycleMomentum
 
         callbacks.append(OneCycleMomentum())
-    if cfg.terminate_on_nan:
-        callbacks.append(keras.callbacks.TerminateOnNaN())
+    from keras_recipes.callbacks import BestCheckpoint, NonFiniteGuard
+
+    callbacks.append(NonFiniteGuard(spike_threshold=recipe.training.spike_threshold))
     plateau = cfg.reduce_lr_on_plateau
     if plateau.enabled:
         from keras_recipes.callbacks import ReduceLROnPlateau
@@ -44,15 +45,18 @@ def build_callbacks(recipe, run_dir: Path, has_val: bool) -> list:
             monitor=_monitor(plateau.monitor, has_val), factor=plateau.factor,
             patience=plateau.patience, min_delta=plateau.min_delta, cooldown=plateau.cooldown,
             min_lr=plateau.min_lr, verbose=1))
-    callbacks.append(keras.callbacks.ModelCheckpoint(
-        str(run_dir / "best.keras"), monitor=_monitor(cfg.checkpoint.monitor, has_val),
-        mode=cfg.checkpoint.mode, save_best_only=True, verbose=0))
+    callbacks.append(BestCheckpoint(run_dir / "best.keras",
+                                    monitor=_monitor(cfg.checkpoint.monitor, has_val),
+                                    mode=cfg.checkpoint.mode))
     stop = cfg.early_stopping
     if stop.enabled:
         callbacks.append(keras.callbacks.EarlyStopping(
             monitor=_monitor(stop.monitor, has_val), patience=stop.patience,
             min_delta=stop.min_delta, mode=stop.mode, restore_best_weights=False, verbose=1))
     if cfg.tensorboard.enabled:
+        from keras_recipes.monitoring import monitoring_callbacks
+
+        callbacks += monitoring_callbacks(recipe, run_dir, data)  # per-class, images, recipe
         callbacks.append(keras.callbacks.TensorBoard(
             str(run_dir / "tensorboard"), update_freq=cfg.tensorboard.update_freq,
             histogram_freq=cfg.tensorboard.histogram_freq,
@@ -60,5 +64,5 @@ def build_callbacks(recipe, run_dir: Path, has_val: bool) -> list:
     for i, extra in enumerate(cfg.custom):
         factory = resolve_python_ref(extra.python, f"callbacks.custom[{i}].python")
         callbacks.append(factory(**extra.args))
-    callbacks.append(keras.callbacks.CSVLogger(str(run_dir / "history.csv")))
+    callbacks.append(keras.callbacks.CSVLogger(str(run_dir / "history.csv"), append=True))
     return callbacks

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import io
@@ -109,17 +110,49 @@ def _model_summary(model) -> str:
     return buffer.getvalue()
 
 
-def _finite(history: dict) -> bool:
-    return all(math.isfinite(v) for values in history.values() for v in values
-               if isinstance(v, float))
+def _read_history(path: Path) -> dict[str, list[float]]:
+    """history.csv (all epochs, across resumed segments) as `{metric: [per epoch]}`."""
+    import csv
+
+    if not path.exists():
+        return {}
+    with open(path, newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    keys = [k for k in (rows[0] if rows else {}) if k != "epoch"]
+    return {k: [float(row[k]) for row in rows] for k in keys}
 
 
-def _history_dict(history) -> dict:
-    return {k: [float(v) for v in values] for k, values in history.history.items()}
+def _truncate_history(path: Path, epochs: int) -> None:
+    """Keeps the first `epochs` rows: an epoch logged after the last saved state reruns."""
+    if not path.exists():
+        return
+    lines = path.read_text().splitlines(keepends=True)
+    write_text_atomic(path, "".join(lines[:1 + epochs]))
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt():
+    """SIGTERM (a scheduler's preemption) ends the run as `interrupted`, resumable."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def train(recipe: Recipe, run_dir: Path, echo: Callable[[str], None] = print,
-          verbose: Optional[int | str] = None, extra_callbacks: Sequence = ()) -> TrainResult:
+          verbose: Optional[int | str] = None, extra_callbacks: Sequence = (),
+          resume_from: Optional[Path] = None) -> TrainResult:
     """Trains `recipe` and fills `run_dir` (which must exist and be empty).
 
     Writes `recipe.yaml`, `status.json`, `summary.txt`, `history.csv`,
@@ -133,6 +166,8 @@ def train(recipe: Recipe, run_dir: Path, echo: Callable[[str], None] = print,
         echo: where progress lines go.
         verbose: Keras progress output; default `recipe.training.verbose`.
         extra_callbacks: callbacks run before the recipe's own.
+        resume_from: a `state.npz` to continue from (an interrupted run of the same
+            recipe): weights, optimizer, RNG, callback decisions and data position.
 
     Raises:
         TrainingError: the loss became non-finite (the best checkpoint is kept).
@@ -141,9 +176,12 @@ def train(recipe: Recipe, run_dir: Path, echo: Callable[[str], None] = print,
 
     quiet_tensorflow_logs()
     started = time.time()
-    write_json_atomic(run_dir / "status.json", {"status": "running", "started": _now()})
+    write_json_atomic(run_dir / "status.json", {"status": "running", "started": _now(),
+                                                "resumed": resume_from is not None})
     try:
-        result = _train(recipe, run_dir, echo, verbose, started, extra_callbacks)
+        with _sigterm_as_interrupt():
+            result = _train(recipe, run_dir, echo, verbose, started, extra_callbacks,
+                            resume_from)
     except BaseException as err:
         status = "interrupted" if isinstance(err, KeyboardInterrupt) else "failed"
         write_json_atomic(run_dir / "status.json", {
@@ -164,6 +202,8 @@ class Prepared:
     data: object
     model: object
     plan: Plan
+    lr_factor: object = None
+    """The variable multiplying the schedule (plateau reductions, NaN rollbacks)."""
 
 
 def prepare(recipe: Recipe, echo: Callable[[str], None] = print) -> Prepared:
@@ -202,7 +242,7 @@ def prepare(recipe: Recipe, echo: Callable[[str], None] = print) -> Prepared:
     reference = recipe.optimizer.reference_batch_size or recipe.data.batch_size
     lr, factor = scaled_learning_rate(recipe.optimizer, global_batch, reference)
     plan = Plan(replicas, global_batch, lr, factor, budget,
-                _steps_per_execution(recipe, replicas, batches))
+                _dividing(_steps_per_execution(recipe, replicas, batches), budget.updates_per_epoch))
     echo(f"data: {recipe.data.source}:{recipe.data.name or recipe.data.path or ''} "
          f"{spec.task}, {spec.num_outputs} output(s), input {list(spec.input_shape)}, "
          f"{spec.num_train} train / {spec.num_val} val / {spec.num_test} test")
@@ -210,23 +250,42 @@ def prepare(recipe: Recipe, echo: Callable[[str], None] = print) -> Prepared:
 
     with strategy.scope():
         model = _with_recipe_train_step(build_model(recipe.model, spec), recipe)
-        schedule = build_schedule(recipe.schedule, lr, budget)
+        from keras_recipes.callbacks import plateau_scalable
+
+        schedule = plateau_scalable(build_schedule(recipe.schedule, lr, budget))
         optimizer = build_optimizer(recipe.optimizer, schedule,
                                     clip_in_optimizer=not isinstance(model, RecipeModel))
         model.compile(optimizer=optimizer, loss=build_loss(recipe.training, spec.task),
                       metrics=build_metrics(recipe.training, spec.task),
                       steps_per_execution=plan.steps_per_execution,
                       jit_compile=recipe.training.jit_compile)
-    return Prepared(strategy, data, model, plan)
+    return Prepared(strategy, data, model, plan, schedule.factor)
+
+
+def _dividing(steps_per_execution: int, batches: int) -> int:
+    """The largest value <= `steps_per_execution` that divides an epoch's batches.
+
+    Keras pulls `steps_per_execution` batches per call, so a value that does not
+    divide the epoch would run into the next epoch's batches of the endless,
+    epoch-addressed training stream.
+    """
+    for value in range(min(steps_per_execution, batches), 0, -1):
+        if batches % value == 0:
+            return value
+    return 1
 
 
 def _train(recipe: Recipe, run_dir: Path, echo, verbose, started: float,
-           extra_callbacks: Sequence) -> TrainResult:
+           extra_callbacks: Sequence, resume_from: Optional[Path]) -> TrainResult:
     from keras_recipes.run.plots import plot_curves
+    from keras_recipes.training import state as run_state
     from keras_recipes.training.callback_factory import build_callbacks
+    from keras_recipes.training.fit_loop import FitLoop
 
-    write_resolved_recipe(run_dir / "recipe.yaml", recipe.model_dump(mode="json"),
-                          {**versions(), "created": _now()})
+    resume = run_state.load(resume_from) if resume_from is not None else None
+    if resume is None:
+        write_resolved_recipe(run_dir / "recipe.yaml", recipe.model_dump(mode="json"),
+                              {**versions(), "created": _now()})
     prepared = prepare(recipe, echo)
     data, model, plan, spec = prepared.data, prepared.model, prepared.plan, prepared.data.spec
     summary = _model_summary(model)
@@ -236,22 +295,44 @@ def _train(recipe: Recipe, run_dir: Path, echo, verbose, started: float,
     echo(f"model: {recipe.model.type}, {model.count_params():,} parameters; run directory: "
          f"{run_dir}")
 
-    callbacks = list(extra_callbacks) + build_callbacks(recipe, run_dir, data.val is not None)
-    fit = model.fit(data.train, validation_data=data.val, epochs=recipe.training.epochs,
-                    callbacks=callbacks, shuffle=False,
-                    verbose=_verbosity(recipe.training.verbose if verbose is None else verbose))
-    history = _history_dict(fit)
+    callbacks = list(extra_callbacks) + build_callbacks(recipe, run_dir, data.val is not None,
+                                                        data=data)
+    if resume is not None:
+        _truncate_history(run_dir / "history.csv", resume.epoch)
+        echo(f"resuming at epoch {resume.epoch + 1}, batch {resume.step} "
+             f"(optimizer step {plan.budget.updates_per_epoch * resume.epoch + resume.step})")
+    every = recipe.callbacks.checkpoint.save_every_steps
+    if every:
+        spe = plan.steps_per_execution
+        every = -(-every // spe) * spe
+    loop = FitLoop(model, data.epochs, plan.budget.updates_per_epoch, recipe.training.epochs,
+                   callbacks, lr_factor=prepared.lr_factor,
+                   state_path=run_dir / run_state.STATE_FILE, every_n_steps=every,
+                   on_nan=recipe.training.on_nan,
+                   rollback_lr_factor=recipe.training.rollback_lr_factor,
+                   max_rollbacks=recipe.training.max_rollbacks, validation_data=data.val,
+                   verbose=_verbosity(recipe.training.verbose if verbose is None else verbose),
+                   echo=echo)
+    best = run_dir / "best.keras"
+    try:
+        loop.run(resume)
+    except TrainingError as err:
+        kept = f"the best checkpoint is kept in {best}" if best.exists() else "no checkpoint yet"
+        raise TrainingError(f"{err}; {kept}. Lower optimizer.learning_rate, add a warmup, "
+                            "set optimizer.global_clipnorm: 1.0 or training.on_nan: rollback"
+                            ) from None
+    history = _read_history(run_dir / "history.csv")
     plot_curves(history, run_dir / "curves.png")
+    from keras_recipes.monitoring import write_run_report
+
+    echo(write_run_report(run_dir, history, spec))  # report.md: healthy/overfitting/...
 
     best = run_dir / "best.keras"
     if best.exists():
         model.load_weights(best)
-    if not _finite(history):
-        raise TrainingError(
-            f"the loss became non-finite in epoch {len(history.get('loss', []))}; training "
-            f"stopped. The best checkpoint is kept in {best if best.exists() else run_dir}. "
-            "Lower optimizer.learning_rate, add a warmup or set optimizer.global_clipnorm: 1.0")
-    model.save(run_dir / "model.keras")
+    from keras_recipes.callbacks import save_model_atomic
+
+    save_model_atomic(model, run_dir / "model.keras")
 
     metrics = {}
     for split, ds in (("val", data.val), ("test", data.test)):

@@ -1,0 +1,188 @@
+"""`model.fit` in resumable segments: exact resume, periodic state, NaN stop or rollback.
+
+A run is a sequence of `fit` calls on an `EpochPipeline`. A fresh run is one
+call. A run resumed in the middle of epoch `e` at step `s` first fits the rest
+of that epoch (`steps_per_epoch = n - s`), then the remaining epochs, so no
+finished batch is replayed (Keras' integer `save_freq` with `BackupAndRestore`
+replays the epoch). A NaN under `on_nan: rollback` restores the last good
+state, multiplies the learning rate by a factor and goes on from there.
+
+Example:
+    >>> loop = FitLoop(model, pipeline, steps_per_epoch=20, epochs=10,
+    ...                callbacks=callbacks, state_path=run_dir / "state.npz")
+    >>> loop.run(resume=load(run_dir / "state.npz"))
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from pathlib import Path
+from typing import Callable, Optional
+
+import keras
+import numpy as np
+
+from keras_recipes.errors import TrainingError
+from keras_recipes.training import state as run_state
+
+
+class StateSaver(keras.callbacks.Callback):
+    """Keeps the run's position and saves the resume state every N steps and at epoch ends.
+
+    Must be the last callback: it records the other callbacks' decisions after
+    they have made them, and it re-applies their saved decisions after their
+    own `on_train_begin` has reset them.
+    """
+
+    def __init__(self, path: Optional[Path], callbacks: list, lr_factor, every_n_steps: int,
+                 steps_per_epoch: int, guard=None):
+        super().__init__()
+        self.path = path
+        self.callbacks = callbacks
+        self.lr_factor = lr_factor
+        self.every_n_steps = every_n_steps
+        self.steps_per_epoch = steps_per_epoch
+        self.guard = guard
+        self.offset = 0  # batches of the current epoch done before this fit call
+        self.epoch = 0
+        self.pending: Optional[dict] = None
+        self.last_good: Optional[run_state.TrainingState] = None
+
+    def on_train_begin(self, logs=None):
+        if self.pending is not None:
+            run_state.restore_callback_states(self.callbacks, self.pending)
+            self.pending = None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        done = self.offset + batch + 1
+        if (self.every_n_steps and done < self.steps_per_epoch
+                and (self.epoch * self.steps_per_epoch + done) % self.every_n_steps == 0):
+            self.save(self.epoch, done)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.offset = 0
+        self.save(epoch + 1, 0)
+
+    def save(self, epoch: int, step: int) -> bool:
+        """Captures and writes the state at `(epoch, step)`; refuses non-finite weights."""
+        if self.guard is not None and self.guard.fault:
+            return False
+        state = run_state.capture(self.model, self.lr_factor, {"epoch": epoch, "step": step},
+                                  self.callbacks)
+        if not all(np.isfinite(a).all() for group in ("model", "optimizer")
+                   for a in state.arrays[group] if a.dtype.kind == "f"):
+            if self.guard is not None:
+                self.guard._stop(f"non-finite weights at epoch {epoch + 1}, batch {step} "
+                                 "(a non-finite gradient)")
+            return False
+        self.last_good = state
+        if self.path is not None:
+            run_state.save(self.path, state)
+        return True
+
+
+@dataclasses.dataclass
+class FitLoop:
+    """Runs `fit` segments until the epochs are done, training stops early, or a fault.
+
+    Args:
+        model: the compiled model.
+        pipeline: an `EpochPipeline` (training batches by epoch and step).
+        steps_per_epoch: batches per epoch (a multiple of the model's
+            steps_per_execution).
+        epochs: total epochs.
+        callbacks: the run's callbacks (a `NonFiniteGuard` among them for NaN handling).
+        lr_factor: the learning-rate factor variable (a `ScaledSchedule.factor`), or None.
+        state_path: where the resume state goes (None: keep it in memory only).
+        every_n_steps: also save every N steps (0: epoch ends only).
+        on_nan: `stop` or `rollback`.
+        rollback_lr_factor: learning-rate multiplier per rollback.
+        max_rollbacks: rollbacks allowed before stopping.
+        validation_data: passed to `fit`.
+        verbose: passed to `fit`.
+        echo: where messages go.
+    """
+
+    model: object
+    pipeline: object
+    steps_per_epoch: int
+    epochs: int
+    callbacks: list
+    lr_factor: object = None
+    state_path: Optional[Path] = None
+    every_n_steps: int = 0
+    on_nan: str = "stop"
+    rollback_lr_factor: float = 0.1
+    max_rollbacks: int = 3
+    validation_data: object = None
+    verbose: int = 0
+    echo: Callable[[str], None] = print
+
+    def __post_init__(self):
+        from keras_recipes.callbacks.non_finite_guard import NonFiniteGuard
+
+        self.guard = next((c for c in self.callbacks if isinstance(c, NonFiniteGuard)), None)
+        self.saver = StateSaver(self.state_path, self.callbacks, self.lr_factor,
+                                self.every_n_steps, self.steps_per_epoch, self.guard)
+
+    def run(self, resume: Optional[run_state.TrainingState] = None) -> None:
+        """Trains from the start, or from `resume`; raises TrainingError on a fault."""
+        if resume is not None:
+            run_state.restore(self.model, self.lr_factor, resume, self.callbacks)
+            epoch, step = resume.epoch, resume.step
+            self.saver.last_good = resume
+        else:
+            epoch, step = 0, 0
+            self.saver.set_model(self.model)
+            self.saver.save(0, 0)  # the state a rollback before the first save returns to
+        while epoch < self.epochs:
+            self._fit(epoch, step)
+            fault = self.guard.fault if self.guard is not None else None
+            if fault is None:
+                return
+            epoch, step = self._recover(fault)
+
+    def _fit(self, epoch: int, step: int) -> None:
+        """Fits from `(epoch, step)`: the rest of a started epoch first, then whole epochs."""
+        if step:
+            self._segment(epoch, step, epoch + 1)
+            if self.model.stop_training:
+                return
+            epoch += 1
+        if epoch < self.epochs:
+            self._segment(epoch, 0, self.epochs)
+
+    def _segment(self, epoch: int, step: int, end_epoch: int) -> None:
+        self.saver.offset = step
+        self.saver.pending = run_state.callback_states(self.callbacks)
+        self.model.fit(self.pipeline.from_position(epoch, step), initial_epoch=epoch,
+                       epochs=end_epoch, steps_per_epoch=self.steps_per_epoch - step,
+                       validation_data=self.validation_data,
+                       callbacks=[*self.callbacks, self.saver], shuffle=False,
+                       verbose=self.verbose)
+
+    def _recover(self, fault: str) -> tuple[int, int]:
+        """Rolls back to the last good state with a lower learning rate, or raises."""
+        guard = self.guard
+        if self.on_nan != "rollback" or guard.rollbacks >= self.max_rollbacks:
+            tried = (f" after {guard.rollbacks} rollback(s)" if self.on_nan == "rollback" else "")
+            raise TrainingError(f"{fault}{tried}; training stopped")
+        good = self.saver.last_good
+        current = float(keras.ops.convert_to_numpy(self.lr_factor)) if self.lr_factor is not None else 1.0
+        rollbacks = guard.rollbacks + 1
+        run_state.restore(self.model, self.lr_factor, good, self.callbacks)
+        guard.rollbacks = rollbacks
+        if self.lr_factor is not None:
+            saved = float(keras.ops.convert_to_numpy(self.lr_factor))
+            self.lr_factor.assign(min(saved, current) * self.rollback_lr_factor)
+            new = min(saved, current) * self.rollback_lr_factor
+        else:
+            new = math.nan
+        self.model.stop_training = False
+        self.echo(f"{fault}: rollback {rollbacks}/{self.max_rollbacks} to epoch {good.epoch + 1}"
+                  f" step {good.step}, learning-rate factor now {new:g}")
+        return good.epoch, good.step

@@ -45,10 +45,12 @@ class StepScalars(keras.callbacks.Callback):
         self._done_in_epoch = batch + 1
         if not logs:
             return
-        step = self._done_before_epoch + self._done_in_epoch
-        for name, value in logs.items():
-            if name.split("/", 1)[0] in self.keys and math.isfinite(float(value)):
-                self.summaries.scalar(name, value, step, run="train")
+        values = {name: float(value) for name, value in logs.items()
+                  if name.split("/", 1)[0] in self.keys}
+        values = {name: value for name, value in values.items() if math.isfinite(value)}
+        if values:
+            step = self._done_before_epoch + self._done_in_epoch
+            self.summaries.scalars(values, step, run="train")
 
     def on_epoch_end(self, epoch, logs=None):
         self._done_before_epoch += self._done_in_epoch

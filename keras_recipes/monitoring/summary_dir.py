@@ -28,6 +28,7 @@ class SummaryDir:
     def __init__(self, logdir: str | Path):
         self.logdir = Path(logdir)
         self._writers = {}
+        self._scalar_fns = {}
 
     def _writer(self, run: str):
         import tensorflow as tf
@@ -43,7 +44,27 @@ class SummaryDir:
             write(tf.summary)
 
     def scalar(self, tag: str, value, step: int, run: str = "train") -> None:
-        self._record(run, step, lambda s: s.scalar(tag, float(value)))
+        self.scalars({tag: value}, step, run)
+
+    def scalars(self, values: dict, step: int, run: str = "train") -> None:
+        """Several scalars at one step, written by one traced call (about 1 ms for
+        dozens of tags, against ~0.3 ms per tag eagerly)."""
+        import tensorflow as tf
+
+        tags = tuple(values)
+        write = self._scalar_fns.get((run, tags))
+        if write is None:
+            writer = self._writer(run)
+
+            @tf.function
+            def write(vector, step):
+                with writer.as_default(step=step), tf.summary.record_if(True):
+                    for i, tag in enumerate(tags):
+                        tf.summary.scalar(tag, vector[i])
+
+            self._scalar_fns[(run, tags)] = write
+        write(tf.constant([float(v) for v in values.values()], tf.float32),
+              tf.constant(int(step), tf.int64))
 
     def image(self, tag: str, rgb: np.ndarray, step: int, run: str = "", description=None):
         """One RGB uint8 image (`H x W x 3`)."""

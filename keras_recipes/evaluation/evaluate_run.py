@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Callable
 
@@ -63,7 +64,9 @@ def evaluate_run(run_dir: str | Path, split: str = "test", top: int = 16,
         raise UsageError(f"--split: {split!r} -> {' or '.join(other) or 'nothing'} (this run's "
                          f"recipe has no {split} split)")
     model = prepared.model
-    model.load_weights(run_dir / "model.keras")
+    with warnings.catch_warnings():  # the optimizer's state is not needed to predict
+        warnings.filterwarnings("ignore", message="Skipping variable loading for optimizer")
+        model.load_weights(run_dir / "model.keras")
     x, y = dataset_arrays(dataset)
     predictions = model.predict(x, batch_size=recipe.data.batch_size, verbose=0)
     out_dir = run_dir / "evaluation" / split

@@ -29,6 +29,8 @@ def add_parsers(commands, add_common) -> None:
     diagnose.add_argument("recipe", help="recipe YAML file")
     diagnose.add_argument("--out", help="folder for diagnose.json and samples.png "
                           "(default: runs/diagnose/<name>)")
+    diagnose.add_argument("--fail-fast", action="store_true",
+                          help="stop at the first FAIL (fix that one first)")
     add_common(diagnose)
 
     baseline = commands.add_parser(
@@ -73,7 +75,7 @@ def cmd_diagnose(args) -> int:
     from keras_recipes.diagnostics.diagnose import diagnose
 
     out = Path(args.out) if args.out else Path("runs") / "diagnose" / recipe.name
-    report = diagnose(recipe, out)
+    report = diagnose(recipe, out, fail_fast=args.fail_fast)
     first = report.first_fail
     verdict = (f"FAIL at step {first.step} ({first.name}): fix it first" if first
                else "no step FAILed")

@@ -65,7 +65,7 @@ def for_diagnosis(recipe):
 
 
 def diagnose(recipe, out_dir: str | Path, budget: Optional[Budget] = None,
-             echo: Callable[[str], None] = print) -> DiagnoseReport:
+             echo: Callable[[str], None] = print, fail_fast: bool = False) -> DiagnoseReport:
     """Runs the six steps on `recipe`, printing each line as it finishes.
 
     Args:
@@ -73,6 +73,7 @@ def diagnose(recipe, out_dir: str | Path, budget: Optional[Budget] = None,
         out_dir: folder for `diagnose.json` and `samples.png` (created).
         budget: step budgets; defaults to `Budget()`.
         echo: where result lines go.
+        fail_fast: stop after the first FAIL (the playbook fixes that one first).
     """
     from keras_recipes.diagnostics.data_check import check_data
     from keras_recipes.diagnostics.gradient_check import check_gradients
@@ -112,6 +113,8 @@ def diagnose(recipe, out_dir: str | Path, budget: Optional[Budget] = None,
         echo(result.line())
         if result.advice:
             echo(f"   advice: {result.advice}")
+        if fail_fast and result.status == FAIL:
+            break
     report = DiagnoseReport(recipe.name, results, out_dir, time.time() - started)
     write_json_atomic(out_dir / "diagnose.json", report.to_dict())
     return report

@@ -4,7 +4,8 @@ A model that cannot memorize 10 examples has a broken architecture, loss or
 gradient path. The recipe's compiled model trains on one fixed batch of the
 first `Budget.overfit_examples` training examples, in chunks, until the
 training loss falls to `TARGET_FRACTION` of its start (and, for
-classification, every example is predicted right) or the step budget ends.
+classification, every example is predicted right), the loss diverges (beyond
+`DIVERGED` times its start) or the step budget ends.
 If the recipe's learning rate fails, the playbook default LR for the
 optimizer is tried on a freshly prepared copy: a pass there points at the LR
 (steps 5 and 6), not at the model.
@@ -21,6 +22,7 @@ from keras_recipes.diagnostics.context import initial_state, train_mode_loss
 
 STEP, NAME = 3, "overfit 10 examples"
 TARGET_FRACTION = 0.1
+DIVERGED = 10.0  # stop early once the loss is this many times its start
 _CHUNKS = 5
 
 
@@ -70,7 +72,7 @@ def overfit(model, x: np.ndarray, y: np.ndarray, steps: int, task: str,
             end = float(history.history["loss"][-1])
             correct = _all_correct(model, x, y, task)
             result = OverfitResult(start, end, done, correct, floor)
-            if not np.isfinite(end) or result.passed:
+            if not np.isfinite(end) or result.passed or end > DIVERGED * start:
                 break
     return OverfitResult(start, end, done, correct, floor)
 

@@ -79,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     finder.add_argument("--start-lr", type=float, default=1e-7)
     finder.add_argument("--end-lr", type=float, default=10.0)
     finder.add_argument("--plot", default="lr_find.png", help="plot path (default lr_find.png)")
+    finder.add_argument("--logdir", metavar="DIR",
+                        help="also write the curve to TensorBoard (DIR/lr_finder), e.g. runs")
     finder.add_argument("--write", metavar="OUT.yaml",
                         help="write the recipe with optimizer.learning_rate set to the suggestion")
     _add_common(finder)
@@ -195,6 +197,10 @@ def _cmd_lr_find(args) -> int:
     result = find_lr(prepared.model, prepared.data.train.repeat(), start_lr=args.start_lr,
                      end_lr=args.end_lr, num_steps=args.steps)
     result.plot(args.plot)
+    if args.logdir:
+        from keras_recipes.monitoring import write_lr_finder_curve
+
+        print(f"TensorBoard curve: {write_lr_finder_curve(result, args.logdir)}")
     print(f"lr-find: {len(result.lrs)} steps, suggested learning rate {result.suggestion:.3g}"
           f" (recipe has {recipe.optimizer.learning_rate:g}); flags: "
           f"{', '.join(result.flags) or 'none'}; plot: {args.plot}")

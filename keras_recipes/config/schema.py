@@ -463,7 +463,7 @@ class TensorBoardConfig(Toggle):
     histogram_freq: int = Field(0, ge=0)
     profile_batch: int = Field(0, ge=0)
     per_class_metrics: bool = Field(True, description="Validation precision/recall/F1 per "
-                                    "class every epoch (classification; one extra predict).")
+                                    "class every epoch (classification; a forward pass over val).")
     confusion_matrix_freq: int = Field(10, ge=0, description="Epochs between validation "
                                        "confusion-matrix images (and the last epoch); 0: none.")
     sample_inputs: int = Field(16, ge=0, le=64, description="Training inputs in the sample "

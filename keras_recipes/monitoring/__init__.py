@@ -18,6 +18,7 @@ _EXPORTS = {
     "format_report": "per_class_report",
     "monitoring_callbacks": "factory",
     "per_class_report": "per_class_report",
+    "write_lr_finder_curve": "lr_finder_curve",
     "write_run_report": "run_report",
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 
 from keras_recipes.callbacks import _utils
+from keras_recipes.callbacks._step_window import StepWindow
 
 
 class LossScaleLogger(keras.callbacks.Callback):
@@ -16,8 +17,8 @@ class LossScaleLogger(keras.callbacks.Callback):
     optimizer built with a fixed `loss_scale_factor` logs that constant.
     A scale that keeps falling means the fp16 gradients overflow.
 
-    Batch logs get the value on the first batch and every `every_n_steps`-th
-    one after (one device read each); epoch logs get the epoch's last value,
+    Batch logs get the value on the steps `0, N, 2N, ...` (at execution
+    boundaries, like the other loggers; one device read each); epoch logs get the epoch's last value,
     so History, CSVLogger and TensorBoard record it.
 
     Example:
@@ -32,7 +33,7 @@ class LossScaleLogger(keras.callbacks.Callback):
     def __init__(self, every_n_steps=100):
         super().__init__()
         self.every_n_steps = _utils.check_int("every_n_steps", every_n_steps, ge=1)
-        self._batches_seen = 0
+        self._window = StepWindow(self.every_n_steps)
 
     def _scale(self):
         optimizer = getattr(self.model, "optimizer", None)
@@ -43,14 +44,16 @@ class LossScaleLogger(keras.callbacks.Callback):
         return float(factor) if factor is not None else None
 
     def on_train_begin(self, logs=None):
-        self._batches_seen = 0
+        self._window.reset()
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._window.begin_epoch()
 
     def on_train_batch_end(self, batch, logs=None):
-        if self._batches_seen % self.every_n_steps == 0 and logs is not None:
+        if self._window.end_batch(batch) and logs is not None:
             value = self._scale()
             if value is not None:
                 logs["loss_scale"] = value
-        self._batches_seen += 1
 
     def on_epoch_end(self, epoch, logs=None):
         value = self._scale()

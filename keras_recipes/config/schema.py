@@ -266,6 +266,14 @@ class ModelConfig(Section):
         if self.type == "transformer" and self.d_model % self.num_heads:
             problems.append(("num_heads", f"{self.num_heads} -> a divisor of d_model "
                                           f"({self.d_model})"))
+        if self.type == "transformer" and self.normalization not in (None, "layer"):
+            problems.append(("normalization", f"{self.normalization!r} -> 'layer' for "
+                             "transformer (pre-layer-norm blocks)"))
+        why = {"linear": "the baseline has no hidden layer",
+               "python": "regularize inside your builder"}.get(self.type)
+        problems += [(key, f"{getattr(self, key)!r} -> not used by model.type {self.type!r} "
+                           f"({why})") for key in ("dropout", "normalization")
+                     if why and getattr(self, key) not in (None, 0.0, "none")]
         _raise_if(problems)
         dropout, norm = _TYPE_DEFAULTS[self.type]
         # Assign through __dict__: validate_assignment would re-run this validator.

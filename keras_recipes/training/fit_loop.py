@@ -105,6 +105,8 @@ class FitLoop:
         validation_data: passed to `fit`.
         verbose: passed to `fit`.
         echo: where messages go.
+        after_restore: called with the state a rollback returned to (e.g. to drop the
+            epochs logged after it).
     """
 
     model: object
@@ -121,6 +123,7 @@ class FitLoop:
     validation_data: object = None
     verbose: int = 0
     echo: Callable[[str], None] = print
+    after_restore: Optional[Callable[[run_state.TrainingState], None]] = None
 
     def __post_init__(self):
         from keras_recipes.callbacks.non_finite_guard import NonFiniteGuard
@@ -183,6 +186,8 @@ class FitLoop:
         else:
             new = math.nan
         self.model.stop_training = False
+        if self.after_restore is not None:
+            self.after_restore(good)
         self.echo(f"{fault}: rollback {rollbacks}/{self.max_rollbacks} to epoch {good.epoch + 1}"
                   f" step {good.step}, learning-rate factor now {new:g}")
         return good.epoch, good.step

@@ -312,7 +312,8 @@ def _train(recipe: Recipe, run_dir: Path, echo, verbose, started: float,
                    rollback_lr_factor=recipe.training.rollback_lr_factor,
                    max_rollbacks=recipe.training.max_rollbacks, validation_data=data.val,
                    verbose=_verbosity(recipe.training.verbose if verbose is None else verbose),
-                   echo=echo)
+                   echo=echo, after_restore=lambda good: _truncate_history(
+                       run_dir / "history.csv", good.epoch))
     best = run_dir / "best.keras"
     try:
         loop.run(resume)

@@ -1,0 +1,77 @@
+"""Numerical faults: `on_nan: stop` keeps the best checkpoint, `rollback` finishes the run."""
+
+import hashlib
+import json
+
+import numpy as np
+import pytest
+
+from keras_recipes.config import validate_dict
+from keras_recipes.config.loader import deep_merge
+from keras_recipes.errors import TrainingError
+from keras_recipes.training.trainer import train
+from tests.helpers import TINY
+
+POISON = "tests.training.fault_callbacks:poison_at_step"
+
+
+def _recipe(run_dir, times=1, **training):
+    # 7 updates per epoch; the first kernel becomes NaN after update 17 (epoch 3).
+    return validate_dict(deep_merge(TINY, {
+        "training": {"epochs": 4, **training},
+        "callbacks": {"early_stopping": False, "checkpoint": {"monitor": "val_loss"},
+                      "custom": [{"python": POISON, "args": {
+                          "step": 17, "run_dir": str(run_dir), "times": times}}]}}))
+
+
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_stop_names_the_step_and_leaves_the_best_checkpoint_untouched(tmp_path):
+    from keras_recipes.saving import load_model
+
+    with pytest.raises(TrainingError, match=r"non-finite loss \(nan\) at step 18 "
+                                            r"\(epoch 3, batch 4\).*best checkpoint is kept"):
+        train(_recipe(tmp_path), tmp_path, echo=lambda _: None)
+    assert _digest(tmp_path / "best.keras") == _digest(tmp_path / "best.before.keras")
+    model = load_model(tmp_path / "best.keras")
+    assert all(np.isfinite(w).all() for w in model.get_weights())
+    status = json.loads((tmp_path / "status.json").read_text())
+    assert status["status"] == "failed" and "step 18" in status["error"]
+
+
+def test_rollback_restores_the_last_good_state_lowers_the_lr_and_completes(tmp_path):
+    lines = []
+    result = train(_recipe(tmp_path, on_nan="rollback"), tmp_path, echo=lines.append)
+    rollback = [line for line in lines if "rollback 1/3" in line]
+    # The last state saved before the fault is the end of epoch 2 (step 14).
+    assert rollback and "to epoch 3 step 0" in rollback[0] and "factor now 0.1" in rollback[0]
+    assert json.loads((tmp_path / "status.json").read_text())["status"] == "completed"
+    assert len(result.history["loss"]) == 4 and np.isfinite(result.history["loss"]).all()
+    assert all(np.isfinite(w).all() for w in result.model.get_weights())
+
+
+def test_rollback_gives_up_after_max_rollbacks(tmp_path):
+    with pytest.raises(TrainingError, match=r"after 2 rollback\(s\)"):
+        train(_recipe(tmp_path, times=5, on_nan="rollback", max_rollbacks=2), tmp_path,
+              echo=lambda _: None)
+
+
+def test_a_loss_spike_counts_as_a_fault_when_asked():
+    from keras_recipes.callbacks import NonFiniteGuard
+
+    class Model:
+        stop_training = False
+
+        class optimizer:
+            iterations = 12
+
+    guard = NonFiniteGuard(spike_threshold=5.0)
+    guard.set_model(Model())
+    guard.on_epoch_begin(0)
+    means, total = [], 0.0
+    for i, loss in enumerate([1.0] * 11 + [50.0]):
+        total += loss
+        guard.on_train_batch_end(i, {"loss": total / (i + 1)})
+    assert guard.model.stop_training and guard.fault.startswith("loss spike (50")

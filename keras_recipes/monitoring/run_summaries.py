@@ -51,8 +51,12 @@ class RecipeSummary(keras.callbacks.Callback):
         self.resolved = resolved
         self.text = text
         self.hparams = hparams
+        self._written = False
 
     def on_train_begin(self, logs=None):
+        if self._written:  # a run trained in several `fit` calls (resume, rollback)
+            return
+        self._written = True
         if self.text:
             body = yaml.safe_dump(self.resolved, sort_keys=False)
             # Indented four spaces: a code block in TensorBoard's Markdown.
@@ -85,8 +89,12 @@ class SampleInputs(keras.callbacks.Callback):
         self.dataset = dataset
         self.count = count
         self.class_names = class_names
+        self._written = False
 
     def on_train_begin(self, logs=None):
+        if self._written:
+            return
+        self._written = True
         x, y = dataset_arrays(self.dataset, limit=self.count)
         if self.class_names is not None:
             names = class_names_for(len(self.class_names), self.class_names)

@@ -6,6 +6,8 @@ import math
 
 import keras
 
+from keras_recipes.callbacks._utils import to_numpy
+
 DEFAULT_KEYS = ("learning_rate", "grad_norm", "loss_scale")
 
 
@@ -14,9 +16,10 @@ class StepScalars(keras.callbacks.Callback):
     from the batch logs into TensorBoard's `train` run, at the global step.
 
     The loggers decide how often a value appears in the batch logs
-    (`every_n_steps`); this callback writes whatever is there, so it adds no
-    device reads. The step is the number of optimizer steps done, counted from
-    the batch index Keras passes (the last step of an execution when
+    (`every_n_steps`); this callback writes whatever is there. The step is
+    the number of optimizer steps done: `optimizer.iterations` read once when
+    `fit` starts (so resumed and segmented runs continue the axis), plus the
+    batch index Keras passes (the last step of an execution when
     `steps_per_execution > 1`). Place it after the loggers.
 
     Example:
@@ -36,7 +39,8 @@ class StepScalars(keras.callbacks.Callback):
         self._done_in_epoch = 0
 
     def on_train_begin(self, logs=None):
-        self._done_before_epoch = 0
+        iterations = getattr(getattr(self.model, "optimizer", None), "iterations", None)
+        self._done_before_epoch = int(to_numpy(iterations)) if iterations is not None else 0
 
     def on_epoch_begin(self, epoch, logs=None):
         self._done_in_epoch = 0

@@ -53,12 +53,14 @@ def test_step_scalars_count_steps_across_epochs_and_executions(tmp_path):
     model = _model()
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
                   steps_per_execution=3)
-    model.fit(x, y, batch_size=8, epochs=2, verbose=0,
-              callbacks=[_Logs(), StepScalars(SummaryDir(tmp_path))])
+    callbacks = [_Logs(), StepScalars(SummaryDir(tmp_path))]
+    model.fit(x, y, batch_size=8, epochs=2, verbose=0, callbacks=callbacks)
+    # A second `fit` (a resumed or segmented run) continues from optimizer.iterations.
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0, callbacks=callbacks)
     plugin, values = read_events(tmp_path / "train")["grad_norm"]
     # 6 steps an epoch, executions of 3: callbacks see batches 2 and 5 each epoch.
     assert plugin == "scalars"
-    assert values == [(3, 2.0), (6, 5.0), (9, 2.0), (12, 5.0)]
+    assert values == [(3, 2.0), (6, 5.0), (9, 2.0), (12, 5.0), (15, 2.0), (18, 5.0)]
 
 
 def test_validation_summaries_image_frequency_and_values(tmp_path):

@@ -1,0 +1,87 @@
+"""Benchmark: cost of full monitoring (LR logger + grad-norm logger + TensorBoard) per step.
+
+For the quickstart (MLP) and digits_cnn (CNN) recipes it trains, in one
+process with alternating repetitions:
+
+- `none`: TensorBoard, the learning-rate logger and the gradient-norm logger off;
+- `full`: all three on (TensorBoard per epoch, the loggers every
+  `--every` steps), `training.steps_per_execution: auto`;
+- `full_spe1`: the same with `steps_per_execution=1`, which `auto` used to
+  pick whenever a logger was on.
+
+The cost per step is the steady-state wall time of an epoch (from one epoch's
+start to the next: training, validation and every callback's epoch-end work;
+the first epoch, which traces, is left out) divided by its training steps.
+Overhead = cost(full) / cost(none) - 1, medians of the repetitions.
+
+Usage:
+    python tools/bench_monitoring.py [--recipes quickstart digits_cnn] [--reps 5]
+        [--every 1] [--out tools/results/bench_monitoring.json]
+"""
+
+from __future__ import annotations
+
+import math
+
+from benchlib import alternate, base_parser, clear_keras, finish, load, median, table, train_recipe
+
+RECIPES = ["quickstart", "digits_cnn"]
+OFF = ["callbacks.tensorboard.enabled=false", "callbacks.learning_rate_logger.enabled=false",
+       "callbacks.gradient_norm_logger.enabled=false"]
+
+
+def full(every: int) -> list:
+    return ["callbacks.tensorboard.enabled=true", "callbacks.tensorboard.update_freq=epoch",
+            "callbacks.learning_rate_logger.enabled=true",
+            f"callbacks.learning_rate_logger.every_n_steps={every}",
+            "callbacks.gradient_norm_logger.enabled=true",
+            f"callbacks.gradient_norm_logger.every_n_steps={every}"]
+
+
+def job(recipe: str, epochs: int, overrides: list):
+    def run():
+        result = train_recipe(recipe, [f"training.epochs={epochs}", *overrides])
+        steps = math.ceil(result["num_train"] / 64)
+        return {**result, "ms_per_step": 1000 * result["steady_epoch_s"] / steps,
+                "train_ms_per_step": 1000 * result["num_train"]
+                / (result["steady_samples_per_s"] * steps)}
+    return run
+
+
+def main() -> None:
+    parser = base_parser(__doc__, "bench_monitoring.json", reps=5)
+    parser.add_argument("--recipes", nargs="+", default=RECIPES)
+    parser.add_argument("--epochs", type=int, default=12)
+    parser.add_argument("--every", type=int, default=1, help="loggers' every_n_steps")
+    args = parser.parse_args()
+
+    before = load()
+    summary, runs, blocks = {}, {}, []
+    for recipe in args.recipes:
+        print(f"{recipe}, {args.epochs} epochs")
+        jobs = {"none": job(recipe, args.epochs, OFF),
+                "full": job(recipe, args.epochs, full(args.every)),
+                "full_spe1": job(recipe, args.epochs,
+                                 [*full(args.every), "training.steps_per_execution=1"])}
+        runs[recipe] = alternate(jobs, args.reps, before_each=clear_keras)
+        rows = {name: {key: median(r[key] for r in results)
+                       for key in ("ms_per_step", "train_ms_per_step", "first_epoch_s",
+                                   "fit_s")}
+                for name, results in runs[recipe].items()}
+        base = rows["none"]["ms_per_step"]
+        for row in rows.values():
+            row["overhead_pct"] = 100 * (row["ms_per_step"] / base - 1)
+        summary[recipe] = {"overhead_pct": rows["full"]["overhead_pct"], "jobs": rows}
+        blocks.append(f"{recipe}: full monitoring costs {rows['full']['overhead_pct']:+.1f}% "
+                      "per step\n" + table(rows, [
+                          ("ms_per_step", "ms/step", ".3f"),
+                          ("train_ms_per_step", "train ms/step", ".3f"),
+                          ("first_epoch_s", "1st epoch s", ".2f"), ("fit_s", "fit s", ".2f"),
+                          ("overhead_pct", "overhead %", "+.1f")]))
+    finish(args, "full monitoring overhead per step",
+           {"recipes": args.recipes, "epochs": args.epochs, "reps": args.reps,
+            "every_n_steps": args.every}, summary, runs, "\n\n".join(blocks), before)
+
+
+if __name__ == "__main__":
+    main()

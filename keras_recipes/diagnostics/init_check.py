@@ -2,8 +2,9 @@
 
 A kernel whose entries are all equal (zeros, or any constant) gives every unit
 of the layer the same gradient, so the units never differ: the symmetry trap.
-Biases and normalization scales start constant on purpose and are not checked
-(only tensors of rank 2 or more). Then one batch goes through the model in
+Biases and normalization scales/offsets start constant on purpose and are not
+checked (only tensors of rank 2 or more whose name is not a bias, e.g. kernels
+and embeddings; attention biases are rank 2). Then one batch goes through the model in
 inference mode and the standard deviation of every layer's output is
 measured: below 1e-3 the signal vanishes, above 1e3 it explodes.
 """
@@ -16,6 +17,7 @@ from keras_recipes.diagnostics.check import FAIL, PASS, WARN, CheckResult
 
 STEP, NAME = 2, "initialization"
 VANISH, EXPLODE = 1e-3, 1e3
+_CONSTANT_ON_PURPOSE = ("bias", "beta", "gamma", "offset", "scale")
 _PROBE_EXAMPLES = 256
 
 
@@ -23,6 +25,8 @@ def constant_tensors(model) -> list[str]:
     """`path (value)` of the trainable tensors of rank >= 2 whose entries are all equal."""
     found = []
     for variable in model.trainable_variables:
+        if any(word in variable.name for word in _CONSTANT_ON_PURPOSE):
+            continue
         value = np.asarray(variable)
         if value.ndim >= 2 and value.size > 1 and np.all(value == value.flat[0]):
             found.append(f"{variable.path} (all {float(value.flat[0]):g})")

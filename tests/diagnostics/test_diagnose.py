@@ -79,3 +79,14 @@ def test_loss_floor_is_the_entropy_of_smoothed_targets():
     probs = np.full(10, 0.01)
     probs[0] = 0.91
     assert loss_floor(0.1, 10) == pytest.approx(-(probs * np.log(probs)).sum())
+
+
+def test_constant_tensors_flags_kernels_not_biases_of_any_rank():
+    import keras
+
+    from keras_recipes.diagnostics.init_check import constant_tensors
+
+    inputs = keras.Input((4, 8))
+    x = keras.layers.MultiHeadAttention(2, 4, name="attention")(inputs, inputs)  # 2-D biases
+    x = keras.layers.Dense(3, kernel_initializer="zeros", name="head")(x)
+    assert constant_tensors(keras.Model(inputs, x)) == ["head/kernel (all 0)"]

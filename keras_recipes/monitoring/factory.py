@@ -57,5 +57,6 @@ def monitoring_callbacks(recipe, run_dir: Path, data=None) -> list:
                                                      or cfg.confusion_matrix_freq):
         callbacks.append(ValidationSummaries(
             summaries, data.val, spec.num_outputs, spec.class_names,
-            per_class=cfg.per_class_metrics, confusion_matrix_freq=cfg.confusion_matrix_freq))
+            per_class=cfg.per_class_metrics, confusion_matrix_freq=cfg.confusion_matrix_freq,
+            max_overhead=cfg.max_overhead))
     return callbacks

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 import keras
 import numpy as np
 
 from keras_recipes.monitoring.figures import confusion_matrix_image
+from keras_recipes.monitoring.overhead_budget import OverheadBudget
 from keras_recipes.monitoring.per_class_report import (class_names_for, confusion_matrix,
                                                        per_class_report)
 from keras_recipes.monitoring.predictions import class_labels, predicted_classes
@@ -23,8 +26,8 @@ class ValidationSummaries(keras.callbacks.Callback):
 
     The validation batches are kept in memory at the start of training; the
     extra cost is one forward pass over them (a traced function, not
-    `model.predict`) on the epochs that write something, plus about 0.1-0.3 s
-    of Matplotlib per confusion-matrix image.
+    `model.predict`) on the epochs that write something, plus about 0.1-0.5 s
+    of Matplotlib per confusion-matrix image; `max_overhead` caps the total.
 
     Example:
 
@@ -38,10 +41,15 @@ class ValidationSummaries(keras.callbacks.Callback):
         per_class: write the per-class scalars. Defaults to `True`.
         confusion_matrix_freq: epochs between confusion-matrix images; 0 for
             none. Defaults to `10`.
+        max_overhead: share of the training time (after the first epoch) this
+            callback may use, e.g. `0.02`: on short epochs it then skips
+            epochs (per-class scalars first, a due image waits for budget).
+            `None`: every epoch. Defaults to `None`.
     """
 
     def __init__(self, summaries, dataset, num_classes: int, class_names=None,
-                 per_class: bool = True, confusion_matrix_freq: int = 10):
+                 per_class: bool = True, confusion_matrix_freq: int = 10,
+                 max_overhead: Optional[float] = None):
         super().__init__()
         self.summaries = summaries
         self.dataset = dataset
@@ -49,7 +57,10 @@ class ValidationSummaries(keras.callbacks.Callback):
         self.per_class = per_class
         self.confusion_matrix_freq = confusion_matrix_freq
         self._inputs, self._labels, self._forward = [], None, None
+        self.max_overhead = max_overhead
         self._epoch = self._image_epoch = None  # last epoch ended / imaged
+        self._image_pending = False
+        self._budget = OverheadBudget(max_overhead)
 
     def on_train_begin(self, logs=None):
         import tensorflow as tf
@@ -61,6 +72,8 @@ class ValidationSummaries(keras.callbacks.Callback):
         # One traced forward pass per batch shape: far cheaper than `model.predict`.
         self._forward = tf.function(lambda x: model(x, training=False), reduce_retracing=True)
         self._epoch = self._image_epoch = None
+        self._image_pending = False
+        self._budget = OverheadBudget(self.max_overhead)
 
     def _predict(self) -> np.ndarray:
         return np.concatenate([np.asarray(self._forward(x)) for x in self._inputs])
@@ -73,22 +86,30 @@ class ValidationSummaries(keras.callbacks.Callback):
         predicted, _ = predicted_classes(self._predict())
         return confusion_matrix(self._labels, predicted, len(self.names))
 
+    def on_epoch_begin(self, epoch, logs=None):
+        self._budget.start_epoch()
+
     def on_epoch_end(self, epoch, logs=None):
+        self._budget.end_epoch()
         self._epoch = epoch
-        image = self._image_due(epoch)
-        if not (self.per_class or image):
-            return
-        matrix = self._matrix()
-        if self.per_class:
-            report = per_class_report(matrix, self.names)
-            values = {f"per_class/{metric}/{name}": row[metric]
-                      for name, row in report["classes"].items()
-                      for metric in ("precision", "recall", "f1")}
-            values["per_class/macro_f1"] = report["macro avg"]["f1"]
-            self.summaries.scalars(values, epoch, run="validation")
-        if image:
-            self._write_image(epoch, matrix)
-            self._image_epoch = epoch
+        self._image_pending = self._image_pending or self._image_due(epoch)
+        matrix = None
+        if self.per_class and self._budget.allows("per_class"):
+            with self._budget.measure("per_class"):
+                matrix = self._matrix()
+                self._write_scalars(epoch, matrix)
+        if self._image_pending and self._budget.allows("image"):
+            with self._budget.measure("image"):
+                self._write_image(epoch, self._matrix() if matrix is None else matrix)
+            self._image_pending, self._image_epoch = False, epoch
+
+    def _write_scalars(self, epoch, matrix):
+        report = per_class_report(matrix, self.names)
+        values = {f"per_class/{metric}/{name}": row[metric]
+                  for name, row in report["classes"].items()
+                  for metric in ("precision", "recall", "f1")}
+        values["per_class/macro_f1"] = report["macro avg"]["f1"]
+        self.summaries.scalars(values, epoch, run="validation")
 
     def _write_image(self, epoch, matrix):
         self.summaries.image("confusion_matrix", confusion_matrix_image(

@@ -94,3 +94,38 @@ def test_early_stop_still_writes_the_last_confusion_matrix(tmp_path):
     events = read_events(tmp_path / "validation")
     assert [step for step, _ in events["confusion_matrix"][1]] == [1]
     assert not any(tag.startswith("per_class") for tag in events)
+
+
+def test_overhead_budget_skips_epochs_but_keeps_the_last_image(tmp_path):
+    import tensorflow as tf
+
+    x, y = _data(40)
+    val = tf.data.Dataset.from_tensor_slices((x, y)).batch(16)
+    callback = ValidationSummaries(SummaryDir(tmp_path), val, 3, confusion_matrix_freq=2,
+                                   max_overhead=1e-9)
+    _model().fit(x, y, epochs=4, verbose=0, callbacks=[callback])
+    events = read_events(tmp_path / "validation")
+    # Epoch 0 is the free warm-up; then no budget: the due image (epoch 1) is the first of
+    # its kind (free), epoch 3's image comes from on_train_end.
+    assert [s for s, _ in events["per_class/macro_f1"][1]] == [0]
+    assert [s for s, _ in events["confusion_matrix"][1]] == [1, 3]
+
+
+def test_overhead_budget_arithmetic():
+    from keras_recipes.monitoring.overhead_budget import OverheadBudget
+
+    now = [0.0]
+    budget = OverheadBudget(0.1, clock=lambda: now[0])
+    for seconds in (5.0, 1.0, 1.0):  # the first epoch (tracing) is not counted
+        budget.start_epoch()
+        now[0] += seconds
+        budget.end_epoch()
+    assert budget.trained == 2.0
+    # Warm-up 0.1 s (free, sets the estimate); 0 + 0.1 <= 0.2 allowed, costs 0.15;
+    # then 0.15 + 0.15 > 10% of 2 s: refused.
+    for cost, allowed in ((0.1, True), (0.15, True), (0.0, False)):
+        assert budget.allows("work") is allowed
+        if allowed:
+            with budget.measure("work"):
+                now[0] += cost
+    assert budget.spent == pytest.approx(0.15)  # the first, warm-up run is free

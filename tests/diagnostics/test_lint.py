@@ -11,6 +11,7 @@ from tests.helpers import ROOT
 
 QUICKSTART = str(ROOT / "recipes/quickstart.yaml")
 TRANSFORMER = str(ROOT / "recipes/sequence_transformer.yaml")
+CUT_OFF = str(ROOT / "tests/diagnostics/recipes/cut_off_layer.yaml")
 
 # (recipe, overrides, rule id, key path the warning names)
 CASES = [
@@ -22,9 +23,7 @@ CASES = [
      "batch_grown_without_lr_scaling", "optimizer.scale_lr"),
     (QUICKSTART, ["model.type=cnn", "data.input_shape=[8,8,1]", "model.hidden=[]",
                   "model.dropout=0.3"], "dropout_after_conv", "model.dropout"),
-    (QUICKSTART, ["training.precision=mixed_float16", "model.type=python",
-                  "model.python=tests.diagnostics.fixtures:cut_off_mlp"],
-     "fp16_output", "training.precision"),
+    (CUT_OFF, ["training.precision=mixed_float16"], "fp16_output", "training.precision"),
     (QUICKSTART, ["optimizer.name=sgd", "optimizer.momentum=0",
                   "callbacks.reduce_lr_on_plateau=true"], "sgd_without_momentum",
      "optimizer.momentum"),
@@ -83,3 +82,10 @@ def test_lint_and_compare_do_not_import_tensorflow():
     imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()}
     assert "keras_recipes.diagnostics.lint_rules" in imported
     assert not {"tensorflow", "keras", "numpy"} & imported
+
+
+def test_train_warns_before_it_starts(tmp_path, capsys):
+    (tmp_path / "keep.txt").write_text("an earlier run")  # refused right after the lint
+    assert main(["train", QUICKSTART, "--run-dir", str(tmp_path), "--set", "model.l2=1e-4"]) == 2
+    err = capsys.readouterr().err
+    assert "lint: " in err and "[adam_with_l2]" in err and "not empty" in err

@@ -3,7 +3,10 @@
 The playbook's first step is to look at the batches. This check measures what
 can be measured (non-finite values, scaling, class balance, whether a
 nearest-neighbour probe finds the labels in the inputs) and writes
-`samples.png` for what has to be seen.
+`samples.png` for what has to be seen: the first examples of an in-memory
+source as loaded (before normalization, which makes per-pixel standardized
+images unreadable) with their labels, else the first training inputs as the
+model sees them.
 """
 
 from __future__ import annotations
@@ -57,7 +60,9 @@ def check_data(ctx) -> CheckResult:
         advice.append("check the target column: a constant target teaches nothing")
 
     _probe(ctx, facts, fails, advice, details)
-    grid = write_sample_grid(x, y, ctx.out_dir / "samples.png", spec.class_names)
+    shown_x, shown_y, title = _grid_examples(ctx)
+    grid = write_sample_grid(shown_x, shown_y, ctx.out_dir / "samples.png", spec.class_names,
+                             title=title)
     details["samples_png"] = str(grid)
 
     if fails:
@@ -65,6 +70,21 @@ def check_data(ctx) -> CheckResult:
     if warns:
         return CheckResult(STEP, NAME, WARN, "; ".join(warns), "; ".join(advice), details)
     return CheckResult(STEP, NAME, PASS, "; ".join(facts), "", details)
+
+
+def _grid_examples(ctx, count: int = 25):
+    """`(x, y, title)`: raw source examples when the source is in memory."""
+    from keras_recipes.data.sources import SOURCES
+
+    config = ctx.recipe.data
+    if config.source != "tfds" and not ctx.spec.is_tokens:
+        source = SOURCES.get(config.source)(config, ctx.recipe.seed)
+        if source.x is not None and len(source.x) == len(source.y):
+            x = np.asarray(source.x[:count])
+            if config.input_shape:
+                x = x.reshape((len(x), *config.input_shape))
+            return x, np.asarray(source.y[:count]), "source examples as loaded, with labels"
+    return ctx.x_train[:count], ctx.y_train[:count], "training inputs as the model sees them"
 
 
 def _check_classes(y, spec, facts, fails, warns, advice, details) -> None:

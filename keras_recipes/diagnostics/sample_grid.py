@@ -41,14 +41,15 @@ def label_text(label, class_names: Optional[Sequence[str]]) -> str:
     value = np.asarray(label)
     if value.ndim == 0 and np.issubdtype(value.dtype, np.integer):
         index = int(value)
-        if class_names and 0 <= index < len(class_names):
+        if class_names and 0 <= index < len(class_names) and class_names[index] != str(index):
             return f"{index}: {class_names[index]}"
         return str(index)
     return np.array2string(value, precision=3, separator=",")
 
 
 def write_sample_grid(x: np.ndarray, y: np.ndarray, path: str | Path,
-                      class_names: Optional[Sequence[str]] = None, count: int = 25) -> Path:
+                      class_names: Optional[Sequence[str]] = None, count: int = 25,
+                      title: str = "training samples and their labels") -> Path:
     """Draws the first `count` examples with their labels as titles; returns `path`."""
     import matplotlib
 
@@ -67,7 +68,7 @@ def write_sample_grid(x: np.ndarray, y: np.ndarray, path: str | Path,
         ax.imshow(picture, cmap="gray" if picture.ndim == 2 else None,
                   aspect="equal" if is_image else "auto", interpolation="nearest")
         ax.set_title(f"y={label_text(y[index], class_names)}", fontsize=9)
-    fig.suptitle("training samples and their labels", fontsize=10)
+    fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=80)
     plt.close(fig)

@@ -48,7 +48,25 @@ def _finite(values) -> bool:
     return all(math.isfinite(v) for v in values)
 
 
-def classify_run(history: dict, num_classes: Optional[int] = None) -> RunState:
+def loss_floor(num_classes: int, label_smoothing: float = 0.0) -> float:
+    """The lowest cross-entropy reachable with smoothed labels (0 without smoothing).
+
+    The entropy of the target `1 - e + e/K` on the true class and `e/K` on the
+    others.
+
+    Example:
+
+    >>> round(loss_floor(10, 0.1), 4)
+    0.5003
+    """
+    if not label_smoothing:
+        return 0.0
+    hit, miss = 1 - label_smoothing + label_smoothing / num_classes, label_smoothing / num_classes
+    return -(hit * math.log(hit) + (num_classes - 1) * miss * math.log(miss))
+
+
+def classify_run(history: dict, num_classes: Optional[int] = None,
+                 label_smoothing: float = 0.0) -> RunState:
     """Classifies a run from its per-epoch `history` (`loss`, optional `val_loss`).
 
     In order: diverged (a non-finite loss, or the train loss blew up), stalled
@@ -56,7 +74,8 @@ def classify_run(history: dict, num_classes: Optional[int] = None) -> RunState:
     minimum while the train loss kept falling, or ended > 50% above the train
     loss and still rising), underfitting (train loss still above 25% of the
     chance level `ln(num_classes)` for classification, or of the first
-    epoch's loss otherwise), else healthy.
+    epoch's loss otherwise; both measured above the floor that label
+    smoothing sets), else healthy.
 
     Example:
 
@@ -66,6 +85,7 @@ def classify_run(history: dict, num_classes: Optional[int] = None) -> RunState:
     Args:
         history: `{"loss": [...], "val_loss": [...], ...}`, one value per epoch.
         num_classes: classes of a classification run; `None` for regression.
+        label_smoothing: the run's label smoothing (raises the reachable loss).
     """
     loss = [float(v) for v in history.get("loss", [])]
     val = [float(v) for v in history.get("val_loss", [])]
@@ -84,13 +104,17 @@ def classify_run(history: dict, num_classes: Optional[int] = None) -> RunState:
     overfit = _overfitting(loss, val)
     if overfit:
         return RunState("overfitting", overfit)
-    reference = math.log(num_classes) if num_classes and num_classes > 1 else first
-    if last > UNDERFIT_LEVEL * reference:
-        what = f"chance level ln({num_classes}) = {reference:.4g}" if num_classes else \
+    classes = num_classes if num_classes and num_classes > 1 else None
+    floor = loss_floor(classes, label_smoothing) if classes else 0.0
+    reference = math.log(classes) if classes else first
+    if last - floor > UNDERFIT_LEVEL * (reference - floor):
+        what = f"chance level ln({classes}) = {reference:.4g}" if classes else \
             f"the first epoch's {reference:.4g}"
+        above = f" (above the label-smoothing floor {floor:.4g})" if floor else ""
         gap = f", validation {val[-1]:.4g}" if val else ""
+        share = (last - floor) / (reference - floor)
         return RunState("underfitting", f"the final train loss {last:.4g}{gap} is still "
-                                        f"{last / reference:.0%} of {what}")
+                                        f"{share:.0%} of the way from the floor to {what}{above}")
     gap = f", validation {val[-1]:.4g}" if val else ""
     return RunState("healthy", f"the train loss fell from {first:.4g} to {last:.4g}{gap}")
 

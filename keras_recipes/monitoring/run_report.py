@@ -34,6 +34,17 @@ def _best(name: str, values: list) -> str:
     return "-"
 
 
+def _label_smoothing(recipe_file: Path) -> float:
+    """`training.label_smoothing` from the run's resolved recipe (0 when absent)."""
+    import yaml
+
+    try:
+        resolved = yaml.safe_load(recipe_file.read_text()) or {}
+        return float((resolved.get("training") or {}).get("label_smoothing") or 0.0)
+    except (OSError, ValueError, AttributeError, yaml.YAMLError):
+        return 0.0
+
+
 def write_run_report(run_dir: Path, history: dict, spec=None) -> str:
     """Classifies the run, writes `<run_dir>/report.md` and returns a one-line summary.
 
@@ -45,13 +56,14 @@ def write_run_report(run_dir: Path, history: dict, spec=None) -> str:
     Args:
         run_dir: the run directory.
         history: per-epoch values (`History.history` as floats).
-        spec: the run's `DataSpec` (its class count sets the chance-level loss).
+        spec: the run's `DataSpec` (its class count sets the chance-level loss);
+            the label smoothing is read from `<run_dir>/recipe.yaml`.
     """
     from keras_recipes.run import write_text_atomic
 
     classes: Optional[int] = None
     if spec is not None and getattr(spec, "task", None) == "classification":
         classes = spec.num_outputs
-    state = classify_run(history, classes)
+    state = classify_run(history, classes, _label_smoothing(Path(run_dir) / "recipe.yaml"))
     write_text_atomic(Path(run_dir) / "report.md", render_report(history, state))
     return state.line()

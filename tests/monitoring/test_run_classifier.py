@@ -44,3 +44,16 @@ def test_report_md(tmp_path):
     text = (tmp_path / "report.md").read_text()
     assert text.startswith("# Run report: healthy")
     assert "| loss | 1.5 | 0.15 | 0.15 |" in text and ADVICE["healthy"] in text
+
+
+def test_label_smoothing_raises_the_floor(tmp_path):
+    history = {"loss": [2.0, 1.0, 0.62], "val_loss": [1.9, 1.0, 0.7]}
+    assert classify_run(history, 10).state == "underfitting"  # 27% of ln(10)
+    # With smoothing 0.1 the floor is 0.50: 0.62 is 7% of the way from it to ln(10).
+    assert classify_run(history, 10, label_smoothing=0.1).state == "healthy"
+    (tmp_path / "recipe.yaml").write_text("# keras: 3\ntraining: {label_smoothing: 0.1}\n")
+
+    class Spec:
+        task, num_outputs = "classification", 10
+
+    assert write_run_report(tmp_path, history, Spec()).startswith("run looks healthy")

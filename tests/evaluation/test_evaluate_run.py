@@ -77,3 +77,22 @@ def test_not_a_run(tmp_path):
     done = run_cli("evaluate", str(tmp_path), "--split", "val")
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "has no recipe.yaml or model.keras" in done.stderr
+
+
+def test_regression_run(tmp_path):
+    from keras_recipes.config import validate_dict
+    from keras_recipes.config.loader import deep_merge
+    from keras_recipes.training.trainer import train
+    from tests.helpers import TINY
+
+    recipe = validate_dict(deep_merge(TINY, {
+        "data": {"name": "regression"},
+        "training": {"epochs": 2, "metrics": ["mae"]}}))
+    run = tmp_path / "run"
+    run.mkdir()
+    result = train(recipe, run, echo=lambda _: None)
+    stats = evaluate_run(run, "val", echo=lambda _: None)
+    assert stats["task"] == "regression" and stats["count"] == result.spec.num_val
+    # Same weights (model.keras), same split: Keras' own val MAE.
+    assert stats["mae"] == pytest.approx(result.metrics["val"]["mae"], rel=1e-4)
+    assert (run / "evaluation" / "val" / "predicted_vs_true.png").exists()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from keras_recipes.errors import UsageError
+from keras_recipes.errors import TrainingError, UsageError
 
 
 def add_parser(commands) -> None:
@@ -56,10 +56,9 @@ def cmd_tune(args) -> int:
     if is_distributed_child():
         return _search(base, recipe, Path(args.run_dir), finalize=False)
     run_dir, note = open_search_dir(args.run_dir, args.output, recipe, args.overwrite)
-    print(note)
+    print(note, flush=True)
     if not args.workers:
         return _search(base, recipe, run_dir, finalize=True)
-    _write_experiment(recipe, run_dir)
     rest = [arg for item in args.overrides for arg in ("--set", item)]
     code = launch_local_search(args.workers, [args.recipe, "--run-dir", str(run_dir), *rest])
     if code:
@@ -81,13 +80,22 @@ def _write_experiment(recipe, run_dir: Path) -> None:
 
 def _search(base: dict, recipe, run_dir: Path, finalize: bool) -> int:
     from keras_recipes.runtime import quiet_tensorflow_logs
+    from keras_recipes.tuning.launch import is_chief
+    from keras_recipes.tuning.progress import last_line
     from keras_recipes.tuning.tuner import build_tuner
 
     quiet_tensorflow_logs()
     tuner = build_tuner(base, recipe, run_dir)
-    if finalize:
+    if finalize or is_chief():
         _write_experiment(recipe, run_dir)
-    tuner.search(verbose=0)
+    try:
+        tuner.search(verbose=0)
+    except RuntimeError as err:  # keras-tuner: too many consecutive failed trials
+        if finalize:
+            _finalize(tuner, base, run_dir)
+        first = str(err).strip().splitlines()[0]
+        raise TrainingError(f"tune: the search stopped: {first} Last failure: "
+                            f"{last_line(str(err))}") from None
     return _finalize(tuner, base, run_dir) if finalize else 0
 
 

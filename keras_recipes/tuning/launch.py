@@ -30,7 +30,12 @@ def is_distributed_child() -> bool:
     return ORACLE_IP in os.environ
 
 
-def launch_local_search(workers: int, tune_args: Sequence[str], chief_grace: float = 3.0) -> int:
+def is_chief() -> bool:
+    """True in the chief oracle's process of a distributed search."""
+    return is_distributed_child() and "chief" in os.environ.get(TUNER_ID, "")
+
+
+def launch_local_search(workers: int, tune_args: Sequence[str], chief_grace: float = 1.0) -> int:
     """Runs `python -m keras_recipes tune *tune_args` as a chief and `workers` tuners.
 
     Returns 0 when every tuner finished, else the first failing exit status (the

@@ -9,6 +9,7 @@ Example:
 from __future__ import annotations
 
 import json
+import re
 
 
 def format_value(value) -> str:
@@ -18,6 +19,17 @@ def format_value(value) -> str:
     if isinstance(value, str):
         return value
     return json.dumps(value)
+
+
+def last_line(text: str | None) -> str:
+    """The last line of a traceback, without the exception's class path."""
+    lines = (text or "").strip().splitlines()
+    return re.sub(r"^[\w.]+(Error|Exception): ", "", lines[-1]) if lines else "no message"
+
+
+def failure_message(trial) -> str:
+    """Why a trial failed, in one line."""
+    return last_line(trial.message)
 
 
 def trial_line(trial, values: dict, objective: str, best, tuner_id: str, seconds: float,
@@ -31,8 +43,7 @@ def trial_line(trial, values: dict, objective: str, best, tuner_id: str, seconds
     if trial.status == "COMPLETED":
         result = f"{objective}={trial.score:.4f}"
     else:
-        message = (trial.message or "").strip().splitlines()
-        result = f"{trial.status.lower()}: {message[-1] if message else 'no message'}"
+        result = f"{trial.status.lower()}: {failure_message(trial)}"
     line = f"trial {trial.trial_id}{total} [{tuner_id}] {shown} -> {result} ({seconds:.1f} s)"
     if best is not None:
         line += f"; best {best.score:.4f} (trial {best.trial_id})"

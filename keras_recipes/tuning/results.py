@@ -15,6 +15,7 @@ from pathlib import Path
 
 from keras_recipes.run import write_text_atomic
 from keras_recipes.run.run_dir import write_resolved_recipe
+from keras_recipes.tuning.progress import failure_message
 from keras_recipes.tuning.trial_recipe import EPOCHS, trial_recipe, trial_values
 
 SECONDS = "seconds"  # the per-execution wall time each trial reports with its metrics
@@ -48,13 +49,12 @@ def write_trials_csv(path: Path, oracle, specs: dict) -> int:
     for trial in trials:
         values = trial_values(trial.hyperparameters, specs)
         seconds = _metric(trial, SECONDS)
-        message = (trial.message or "").strip().splitlines()
         writer.writerow([
             trial.trial_id, *(_cell(values.get(path)) for path in specs),
             *([_cell(trial.hyperparameters.values.get(EPOCHS))] if hyperband else []),
             _cell(trial.score if trial.status == "COMPLETED" else None), trial.status,
             "" if seconds is None else f"{seconds:.2f}",
-            message[-1] if message and trial.status != "COMPLETED" else ""])
+            "" if trial.status == "COMPLETED" else failure_message(trial)])
     write_text_atomic(path, buffer.getvalue())
     return len(trials)
 

@@ -16,14 +16,16 @@ Example:
 
 from __future__ import annotations
 
+import math
 import shutil
 import time
+import warnings
 from pathlib import Path
 from typing import Callable
 
 import keras_tuner
 
-from keras_recipes.errors import KerasRecipesError
+from keras_recipes.errors import KerasRecipesError, TrainingError
 from keras_recipes.tuning.hparams_log import write_session
 from keras_recipes.tuning.objective import objective_direction
 from keras_recipes.tuning.progress import trial_line
@@ -97,7 +99,7 @@ class RecipeTuner(keras_tuner.Tuner):
                 recipe = trial_recipe(self.base, values, execution, hp.values.get(EPOCHS),
                                       source=f"trial {trial.trial_id}")
                 results.append(self._fit(trial, recipe, execution))
-            except KerasRecipesError as err:  # a combination the recipe cannot take
+            except KerasRecipesError as err:  # an invalid combination, a non-finite loss
                 raise keras_tuner.errors.FailedTrialError(str(err).replace("\n", " ")) from err
         return results
 
@@ -117,7 +119,9 @@ class RecipeTuner(keras_tuner.Tuner):
         callbacks = build_callbacks(recipe, trial_dir, data.val is not None)
         hp = trial.hyperparameters.values
         if PARENT_TRIAL in hp:  # hyperband: continue from the parent trial's best weights
-            model.load_weights(self.trial_dir(hp[PARENT_TRIAL], execution) / "best.keras")
+            with warnings.catch_warnings():  # its optimizer state is not carried over
+                warnings.simplefilter("ignore")
+                model.load_weights(self.trial_dir(hp[PARENT_TRIAL], execution) / "best.keras")
         initial_epoch = int(hp.get(INITIAL_EPOCH, 0))
         stream, steps = data.train, None
         pipeline = getattr(data, "epochs", None)
@@ -127,10 +131,14 @@ class RecipeTuner(keras_tuner.Tuner):
         fit = model.fit(stream, steps_per_epoch=steps, validation_data=data.val,
                         epochs=recipe.training.epochs, initial_epoch=initial_epoch,
                         callbacks=callbacks, shuffle=False, verbose=0)
+        losses = fit.history.get("loss", [])
+        if not all(math.isfinite(v) for v in losses):
+            raise TrainingError(f"the loss became non-finite in epoch {len(losses)} (as `train` "
+                                "would stop); lower the learning rate or add a warmup")
         best = trial_dir / "best.keras"
         if best.exists():
             model.load_weights(best)
-        else:  # no epoch improved (e.g. NaN from the first epoch): keep the last weights
+        else:  # no checkpoint written (no validation metric improved): keep the last weights
             model.save(best)
         metrics = {name: float(values[-1]) for name, values in fit.history.items()
                    if not name.startswith("val_") and values}

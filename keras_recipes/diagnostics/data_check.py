@@ -21,6 +21,7 @@ STEP, NAME = 1, "data"
 IMBALANCE_WARN = 10.0       # largest / smallest class count
 SCALE_WARN = (1e-2, 50.0)   # input std outside this looks unscaled
 MEAN_WARN = 5.0
+TARGET_WARN = 10.0          # regression targets with |mean| or std above this look unscaled
 
 
 def _nonfinite(a: np.ndarray) -> int:
@@ -55,9 +56,8 @@ def check_data(ctx) -> CheckResult:
 
     if spec.task == "classification":
         _check_classes(y, spec, facts, fails, warns, advice, details)
-    elif np.size(y) and float(np.std(y)) == 0.0:
-        fails.append("every regression target has the same value")
-        advice.append("check the target column: a constant target teaches nothing")
+    elif np.size(y):
+        _check_targets(np.asarray(y, np.float64), facts, fails, warns, advice, details)
 
     _probe(ctx, facts, fails, advice, details)
     shown_x, shown_y, title = _grid_examples(ctx)
@@ -85,6 +85,19 @@ def _grid_examples(ctx, count: int = 25):
                 x = x.reshape((len(x), *config.input_shape))
             return x, np.asarray(source.y[:count]), "source examples as loaded, with labels"
     return ctx.x_train[:count], ctx.y_train[:count], "training inputs as the model sees them"
+
+
+def _check_targets(y, facts, fails, warns, advice, details) -> None:
+    mean, std = float(np.mean(y)), float(np.std(y))
+    details.update(y_mean=mean, y_std=std)
+    facts.append(f"targets mean {mean:.3g}, std {std:.3g}")
+    if std == 0.0:
+        fails.append("every regression target has the same value")
+        advice.append("check the target column: a constant target teaches nothing")
+    elif abs(mean) > TARGET_WARN or std > TARGET_WARN:
+        warns.append(f"regression targets far from unit scale (mean {mean:.3g}, std {std:.3g})")
+        advice.append("standardize the targets in the data source (the output layer starts "
+                      "near 0, so at a usual LR the loss falls very slowly: steps 3 and 5)")
 
 
 def _check_classes(y, spec, facts, fails, warns, advice, details) -> None:

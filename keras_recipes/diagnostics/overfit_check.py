@@ -111,7 +111,8 @@ def check_overfit(ctx, retry_model=None) -> CheckResult:
         STEP, NAME, FAIL, summary,
         "the model cannot memorize a handful of examples: check the output layer and loss "
         "match the task (softmax + sparse cross-entropy for class ids), the gradient flow "
-        "(step 4) and the initialization (step 2)", details)
+        "(step 4) and the initialization (step 2); for regression, unscaled targets "
+        "(step 1)", details)
 
 
 def _summary(result: OverfitResult, n: int) -> str:

@@ -11,10 +11,10 @@ class OverheadBudget:
     """A time budget: optional work may use `fraction` of the training time measured so far.
 
     The first epoch (tracing, compilation) is not counted as training time,
-    and the first run of each kind of work (which traces too) is free: it
-    only sets the cost estimate. After that a kind of work is allowed when
-    `spent + its last cost <= fraction * trained`. With `fraction=None`
-    everything is allowed.
+    and the first run of each kind of work (which traces too) is free and
+    sets no estimate; the second run is charged and sets it. After that a
+    kind of work is allowed when `spent + its last cost <= fraction *
+    trained`. With `fraction=None` everything is allowed.
 
     Example:
 
@@ -34,6 +34,7 @@ class OverheadBudget:
         self.trained = 0.0
         self.spent = 0.0
         self._cost: dict[str, float] = {}
+        self._warmed: set[str] = set()
         self._epochs = 0
         self._started: Optional[float] = None
 
@@ -58,6 +59,8 @@ class OverheadBudget:
         started = self.clock()
         yield
         cost = self.clock() - started
-        if kind in self._cost:
-            self.spent += cost
+        if kind not in self._warmed:
+            self._warmed.add(kind)
+            return
+        self.spent += cost
         self._cost[kind] = cost

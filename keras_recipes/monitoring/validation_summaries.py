@@ -58,7 +58,7 @@ class ValidationSummaries(keras.callbacks.Callback):
         self.confusion_matrix_freq = confusion_matrix_freq
         self._inputs, self._labels, self._forward = [], None, None
         self.max_overhead = max_overhead
-        self._epoch = self._image_epoch = None  # last epoch ended / imaged
+        self._epoch = self._image_epoch = self._scalars_epoch = None  # last ended / written
         self._image_pending = False
         self._budget = OverheadBudget(max_overhead)
 
@@ -71,7 +71,7 @@ class ValidationSummaries(keras.callbacks.Callback):
         model = self.model
         # One traced forward pass per batch shape: far cheaper than `model.predict`.
         self._forward = tf.function(lambda x: model(x, training=False), reduce_retracing=True)
-        self._epoch = self._image_epoch = None
+        self._epoch = self._image_epoch = self._scalars_epoch = None
         self._image_pending = False
         self._budget = OverheadBudget(self.max_overhead)
 
@@ -98,6 +98,7 @@ class ValidationSummaries(keras.callbacks.Callback):
             with self._budget.measure("per_class"):
                 matrix = self._matrix()
                 self._write_scalars(epoch, matrix)
+            self._scalars_epoch = epoch
         if self._image_pending and self._budget.allows("image"):
             with self._budget.measure("image"):
                 self._write_image(epoch, self._matrix() if matrix is None else matrix)
@@ -117,8 +118,12 @@ class ValidationSummaries(keras.callbacks.Callback):
             run="validation")
 
     def on_train_end(self, logs=None):
-        # Early stopping ends before the planned last epoch: image the epoch it ended on.
-        if self.confusion_matrix_freq and self._epoch is not None \
-                and self._image_epoch != self._epoch:
-            self._write_image(self._epoch, self._matrix())
+        # The last epoch trained (early stopping may end the run before the planned
+        # last epoch, the budget may have skipped it) always gets its values.
+        last, matrix = self._epoch, None
+        if last is not None and self.per_class and self._scalars_epoch != last:
+            matrix = self._matrix()
+            self._write_scalars(last, matrix)
+        if last is not None and self.confusion_matrix_freq and self._image_epoch != last:
+            self._write_image(last, self._matrix() if matrix is None else matrix)
         self.summaries.flush()

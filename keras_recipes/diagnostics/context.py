@@ -50,6 +50,14 @@ class DiagnoseContext:
     def model(self):
         return self.prepared.model
 
+    def as_trained(self, y: np.ndarray) -> np.ndarray:
+        """Class ids in the label format the training pipeline feeds (one-hot when an
+        augmentation such as mixup mixes labels), so every step builds the same metrics."""
+        spec = self.prepared.data.train.element_spec
+        if self.spec.task == "classification" and len(spec[1].shape) == 2 and y.ndim == 1:
+            return np.eye(self.spec.num_outputs, dtype=np.float32)[y]
+        return y
+
 
 def sample_arrays(data, limit: int, split: str):
     """Up to `limit` examples of a split as `(x, y)` arrays (None when the split is absent).

@@ -47,7 +47,7 @@ def gradient_report(model, x, y) -> tuple[dict[str, str], dict[str, float]]:
 def check_gradients(ctx) -> CheckResult:
     """Step 4: FAIL when any trainable variable gets no, a non-finite or a zero gradient."""
     batch = min(len(ctx.x_train), ctx.recipe.data.batch_size)
-    x, y = ctx.x_train[:batch], ctx.y_train[:batch]
+    x, y = ctx.x_train[:batch], ctx.as_trained(ctx.y_train[:batch])
     problems, norms = gradient_report(ctx.model, x, y)
     details = {"offenders": problems, "layer_gradient_norms": norms}
     count = len(ctx.model.trainable_variables)

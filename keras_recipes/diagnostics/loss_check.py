@@ -36,8 +36,8 @@ def loss_trajectory(model, dataset, steps: int, train_xy, val_xy) -> dict[str, f
 def check_loss_decreases(ctx) -> CheckResult:
     """Step 5: FAIL when the training loss does not fall (or turns non-finite)."""
     n = _EVAL_EXAMPLES
-    train_xy = (ctx.x_train[:n], ctx.y_train[:n])
-    val_xy = (ctx.x_val[:n], ctx.y_val[:n]) if ctx.x_val is not None else None
+    train_xy = (ctx.x_train[:n], ctx.as_trained(ctx.y_train[:n]))
+    val_xy = (ctx.x_val[:n], ctx.as_trained(ctx.y_val[:n])) if ctx.x_val is not None else None
     lr = ctx.prepared.plan.learning_rate
     t = loss_trajectory(ctx.model, ctx.prepared.data.train, ctx.budget.decrease_steps,
                         train_xy, val_xy)

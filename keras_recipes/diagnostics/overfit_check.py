@@ -81,13 +81,14 @@ def _all_correct(model, x, y, task: str) -> bool:
     if task != "classification":
         return True
     predicted = np.argmax(np.asarray(model(x, training=False)), axis=-1)
-    return bool(np.all(predicted == np.asarray(y).reshape(-1)))
+    labels = np.argmax(y, axis=-1) if np.ndim(y) == 2 else np.asarray(y).reshape(-1)
+    return bool(np.all(predicted == labels))
 
 
 def check_overfit(ctx, retry_model=None) -> CheckResult:
     """Step 3. `retry_model()` returns a compiled model at the playbook default LR, or None."""
     n = ctx.budget.overfit_examples
-    x, y = ctx.x_train[:n], ctx.y_train[:n]
+    x, y = ctx.x_train[:n], ctx.as_trained(ctx.y_train[:n])
     task = ctx.spec.task
     floor = loss_floor(ctx.recipe.training.label_smoothing, ctx.spec.num_outputs) \
         if task == "classification" else 0.0

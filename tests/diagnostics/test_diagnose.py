@@ -90,3 +90,19 @@ def test_constant_tensors_flags_kernels_not_biases_of_any_rank():
     x = keras.layers.MultiHeadAttention(2, 4, name="attention")(inputs, inputs)  # 2-D biases
     x = keras.layers.Dense(3, kernel_initializer="zeros", name="head")(x)
     assert constant_tensors(keras.Model(inputs, x)) == ["head/kernel (all 0)"]
+
+
+def test_labels_follow_the_training_pipeline_format():
+    from types import SimpleNamespace
+
+    from keras_recipes.diagnostics.context import Budget, DiagnoseContext
+
+    def ctx(label_shape):
+        train = SimpleNamespace(element_spec=(None, SimpleNamespace(shape=label_shape)))
+        spec = SimpleNamespace(task="classification", num_outputs=3)
+        prepared = SimpleNamespace(data=SimpleNamespace(train=train, spec=spec))
+        return DiagnoseContext(None, prepared, None, None, None, None, ROOT, Budget())
+
+    y = np.array([2, 0])
+    assert ctx((None,)).as_trained(y) is y  # class ids stay class ids
+    np.testing.assert_array_equal(ctx((None, 3)).as_trained(y), [[0, 0, 1], [1, 0, 0]])

@@ -43,5 +43,38 @@ def launch_local_workers(workers: int, train_args: Sequence[str]) -> int:
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         processes.append(subprocess.Popen(
             [sys.executable, "-m", "keras_recipes", "train", *train_args], env=env))
-    codes = [p.wait() for p in processes]
-    return max(codes)
+    return supervise(processes)
+
+
+def supervise(processes: list, grace_s: float = 5.0) -> int:
+    """Waits for all processes; when one fails (or on Ctrl-C) the others are stopped.
+
+    A worker that dies leaves the others blocked in collective ops forever, so
+    the first failure terminates the rest (SIGTERM, then SIGKILL after
+    `grace_s`). Returns the first failure's exit status, else 0.
+    """
+    import time
+
+    failed = 0
+    try:
+        while any(p.poll() is None for p in processes):
+            codes = [p.returncode for p in processes if p.returncode not in (None, 0)]
+            if codes:
+                failed = codes[0]
+                break
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        failed = 130
+    if failed:
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+        deadline = time.monotonic() + grace_s
+        for process in processes:
+            try:
+                process.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        return failed
+    return max((p.returncode for p in processes), key=abs, default=0)

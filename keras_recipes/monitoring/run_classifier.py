@@ -110,11 +110,12 @@ def classify_run(history: dict, num_classes: Optional[int] = None,
     if last - floor > UNDERFIT_LEVEL * (reference - floor):
         what = f"chance level ln({classes}) = {reference:.4g}" if classes else \
             f"the first epoch's {reference:.4g}"
-        above = f" (above the label-smoothing floor {floor:.4g})" if floor else ""
+        share = f"{(last - floor) / (reference - floor):.0%} of "
+        if floor:
+            share += f"the way from the label-smoothing floor {floor:.4g} to "
         gap = f", validation {val[-1]:.4g}" if val else ""
-        share = (last - floor) / (reference - floor)
         return RunState("underfitting", f"the final train loss {last:.4g}{gap} is still "
-                                        f"{share:.0%} of the way from the floor to {what}{above}")
+                                        f"{share}{what}")
     gap = f", validation {val[-1]:.4g}" if val else ""
     return RunState("healthy", f"the train loss fell from {first:.4g} to {last:.4g}{gap}")
 

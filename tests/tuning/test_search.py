@@ -136,18 +136,24 @@ def test_bayesian_rerun_resumes_and_says_so_overwrite_starts_over(tmp_path):
     assert [r["val_accuracy"] for r in _rows(run_dir)] == [first[0]["val_accuracy"]]
 
 
-def test_grid_tries_every_combination_and_a_refused_one_fails_alone(tmp_path):
+def test_grid_tries_every_combination_conditions_apply_a_refused_one_fails_alone(tmp_path):
     space = {"optimizer.clipnorm": {"choice": [None, 1.0]},
-             "optimizer.global_clipnorm": {"choice": [1.0]}}
+             "optimizer.global_clipnorm": {"choice": [1.0]},
+             "optimizer.name": {"choice": ["adam", "sgd"]},
+             "optimizer.momentum": {"choice": [0.8], "when": {"optimizer.name": "sgd"}}}
     run_dir = tmp_path / "run"
-    code, out = _tune(_write(tmp_path, space=space, algorithm="grid", max_trials=5),
+    code, out = _tune(_write(tmp_path, space=space, algorithm="grid", max_trials=9),
                       "--run-dir", run_dir)
     assert code == 0, out
     rows = _rows(run_dir)
-    assert [(r["optimizer.clipnorm"], r["status"]) for r in rows] == [
-        ("", "COMPLETED"), ("1.0", "FAILED")]
-    assert "optimizer.global_clipnorm: given together with clipnorm" in rows[1]["message"]
-    assert rows[1]["val_accuracy"] == "" and "-> failed: " in _trial_lines(out)[1]
+    assert sorted((r["optimizer.clipnorm"], r["optimizer.name"], r["optimizer.momentum"],
+                   r["status"]) for r in rows) == [
+        ("", "adam", "", "COMPLETED"), ("", "sgd", "0.8", "COMPLETED"),
+        ("1.0", "adam", "", "FAILED"), ("1.0", "sgd", "0.8", "FAILED")]
+    failed = [r for r in rows if r["status"] == "FAILED"]
+    assert all("optimizer.global_clipnorm: given together with clipnorm" in r["message"]
+               and r["val_accuracy"] == "" for r in failed)
+    assert sum("-> failed: " in line for line in _trial_lines(out)) == 2
 
 
 def test_hyperband_continues_the_best_trials_for_more_epochs(tmp_path):

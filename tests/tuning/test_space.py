@@ -131,3 +131,10 @@ def test_validate_command_rejects_a_bad_space_with_status_2(tmp_path):
     assert result.returncode == 2
     assert "tune.space.model.droput: not a recipe key" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_tune_needs_a_tune_section_and_a_sane_worker_count():
+    result = run_cli("tune", "recipes/quickstart.yaml")
+    assert result.returncode == 2 and "has no `tune` section" in result.stderr
+    result = run_cli("tune", "--workers", "-1", "recipes/digits_tune.yaml")
+    assert result.returncode == 2 and "--workers: -1 -> 0 (one process) or more" in result.stderr

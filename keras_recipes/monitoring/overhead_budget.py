@@ -14,7 +14,10 @@ class OverheadBudget:
     and the first run of each kind of work (which traces too) is free and
     sets no estimate; the second run is charged and sets it. After that a
     kind of work is allowed when `spent + its last cost <= fraction *
-    trained`. With `fraction=None` everything is allowed.
+    trained`. A kind given a prior cost (work that is costly but does not
+    trace, such as drawing a figure) has no free run: the prior stands in
+    for the estimate until it is measured. With `fraction=None` everything is
+    allowed.
 
     Example:
 
@@ -25,16 +28,18 @@ class OverheadBudget:
 
     Args:
         fraction: share of training time allowed, e.g. `0.02`; `None`: no limit.
+        priors: `{kind: seconds}` assumed costs of kinds charged from their first run.
         clock: seconds as a float. Defaults to `time.perf_counter`.
     """
 
-    def __init__(self, fraction: Optional[float], clock: Callable[[], float] = time.perf_counter):
+    def __init__(self, fraction: Optional[float], priors: Optional[dict] = None,
+                 clock: Callable[[], float] = time.perf_counter):
         self.fraction = fraction
         self.clock = clock
         self.trained = 0.0
         self.spent = 0.0
-        self._cost: dict[str, float] = {}
-        self._warmed: set[str] = set()
+        self._cost: dict[str, float] = dict(priors or {})
+        self._warmed: set[str] = set(priors or ())
         self._epochs = 0
         self._started: Optional[float] = None
 

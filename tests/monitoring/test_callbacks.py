@@ -106,17 +106,17 @@ def test_overhead_budget_skips_epochs_but_keeps_the_last_image(tmp_path):
     _model().fit(x, y, epochs=5, verbose=0, callbacks=[callback])
     events = read_events(tmp_path / "validation")
     # Per-class: epoch 0 is the free warm-up, epoch 1 measures the cost, then no budget;
-    # the last epoch's values come from on_train_end. Images: the due ones at epochs 1 and
-    # 3 are the warm-up and the measuring run; the last (4) comes from on_train_end.
+    # the last epoch's values come from on_train_end. Images are charged from the first
+    # (prior 0.3 s): only the last epoch's, written by on_train_end.
     assert [s for s, _ in events["per_class/macro_f1"][1]] == [0, 1, 4]
-    assert [s for s, _ in events["confusion_matrix"][1]] == [1, 3, 4]
+    assert [s for s, _ in events["confusion_matrix"][1]] == [4]
 
 
 def test_overhead_budget_arithmetic():
     from keras_recipes.monitoring.overhead_budget import OverheadBudget
 
     now = [0.0]
-    budget = OverheadBudget(0.1, clock=lambda: now[0])
+    budget = OverheadBudget(0.1, {"figure": 1.0}, clock=lambda: now[0])
     for seconds in (5.0, 1.0, 1.0):  # the first epoch (tracing) is not counted
         budget.start_epoch()
         now[0] += seconds
@@ -130,3 +130,4 @@ def test_overhead_budget_arithmetic():
             with budget.measure("work"):
                 now[0] += cost
     assert budget.spent == pytest.approx(0.15)  # the first, warm-up run is free
+    assert not budget.allows("figure")  # its prior, 1 s, is over the budget from the start

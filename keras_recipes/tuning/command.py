@@ -65,9 +65,7 @@ def cmd_tune(args) -> int:
         return code
     from keras_recipes.tuning.tuner import build_tuner
 
-    tuner = build_tuner(base, recipe, run_dir)
-    tuner.oracle.reload()  # the chief's records, whichever tuner saved last
-    return _finalize(tuner, base, run_dir)
+    return _finalize(build_tuner(base, recipe, run_dir), base, run_dir)  # reloads the records
 
 
 def _write_experiment(recipe, run_dir: Path) -> None:

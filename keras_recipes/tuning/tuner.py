@@ -17,6 +17,7 @@ Example:
 from __future__ import annotations
 
 import math
+import os
 import shutil
 import time
 import warnings
@@ -27,6 +28,7 @@ import keras_tuner
 
 from keras_recipes.errors import KerasRecipesError, TrainingError
 from keras_recipes.tuning.hparams_log import write_session
+from keras_recipes.tuning.launch import TUNER_ID, is_chief, is_distributed_child
 from keras_recipes.tuning.objective import objective_direction
 from keras_recipes.tuning.progress import trial_line
 from keras_recipes.tuning.results import SECONDS
@@ -84,9 +86,16 @@ class RecipeTuner(keras_tuner.Tuner):
                  echo: Callable[[str], None] = print, overwrite: bool = False):
         self.base, self.recipe, self.run_dir, self.echo = base, recipe, Path(run_dir), echo
         self.specs = parse_space(recipe.tune.space)[0]
+        project = self.run_dir / PROJECT
+        own_state = (project / f"{os.environ.get(TUNER_ID, 'tuner0')}.json").exists()
         super().__init__(oracle=oracle, directory=str(run_dir), project_name=PROJECT,
                          overwrite=overwrite,
                          executions_per_trial=recipe.tune.executions_per_trial)
+        if (not overwrite and not own_state and (project / "oracle.json").exists()
+                and (not is_distributed_child() or is_chief())):
+            # keras-tuner reloads the oracle only with this tuner id's own state file: a
+            # search started with another layout (--workers or not) is picked up here.
+            self.oracle.reload()
         self._started: dict[str, float] = {}
 
     # ------------------------------------------------------------- one trial

@@ -47,14 +47,16 @@ def load_base(path: str, overrides) -> tuple[dict, object]:
 
 def cmd_tune(args) -> int:
     """Runs (or resumes) the search; `--workers N` runs it on N local processes."""
-    from keras_recipes.tuning.launch import is_distributed_child, launch_local_search
-    from keras_recipes.tuning.search_dir import open_search_dir
+    from keras_recipes.tuning.launch import (finalizes, is_chief, is_distributed_child,
+                                             launch_local_search)
+    from keras_recipes.tuning.search_dir import join_search_dir, open_search_dir
 
     if args.workers < 0:
         raise UsageError(f"--workers: {args.workers} -> 0 (one process) or more")
     base, recipe = load_base(args.recipe, args.overrides)
-    if is_distributed_child():
-        return _search(base, recipe, Path(args.run_dir), finalize=False)
+    if is_distributed_child():  # keras-tuner's env vars: a chief or a tuner of a cluster
+        run_dir = join_search_dir(args.run_dir, args.output, recipe, is_chief())
+        return _search(base, recipe, run_dir, finalize=finalizes())
     run_dir, note = open_search_dir(args.run_dir, args.output, recipe, args.overwrite)
     print(note, flush=True)
     if not args.workers:
@@ -84,7 +86,7 @@ def _search(base: dict, recipe, run_dir: Path, finalize: bool) -> int:
 
     quiet_tensorflow_logs()
     tuner = build_tuner(base, recipe, run_dir)
-    if finalize or is_chief():
+    if finalize or is_chief():  # the HParams experiment: once per search
         _write_experiment(recipe, run_dir)
     try:
         tuner.search(verbose=0)

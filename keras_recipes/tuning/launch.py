@@ -23,6 +23,7 @@ from keras_recipes.distributed.launch import _free_ports
 
 TUNER_ID, ORACLE_IP, ORACLE_PORT = ("KERASTUNER_TUNER_ID", "KERASTUNER_ORACLE_IP",
                                     "KERASTUNER_ORACLE_PORT")
+LAUNCHED = "KERAS_RECIPES_TUNE_LAUNCHER"  # set for children: the launcher writes the results
 
 
 def is_distributed_child() -> bool:
@@ -35,6 +36,12 @@ def is_chief() -> bool:
     return is_distributed_child() and "chief" in os.environ.get(TUNER_ID, "")
 
 
+def finalizes() -> bool:
+    """True in the process that writes trials.csv and best_recipe.yaml at the end: a
+    single process, or the chief of a cluster started by hand (not by `--workers`)."""
+    return not is_distributed_child() or (is_chief() and LAUNCHED not in os.environ)
+
+
 def launch_local_search(workers: int, tune_args: Sequence[str], chief_grace: float = 1.0) -> int:
     """Runs `python -m keras_recipes tune *tune_args` as a chief and `workers` tuners.
 
@@ -44,7 +51,7 @@ def launch_local_search(workers: int, tune_args: Sequence[str], chief_grace: flo
     `chief_grace` seconds and is then stopped.
     """
     port = _free_ports(1)[0]
-    env = {**os.environ, ORACLE_IP: "127.0.0.1", ORACLE_PORT: str(port)}
+    env = {**os.environ, ORACLE_IP: "127.0.0.1", ORACLE_PORT: str(port), LAUNCHED: "1"}
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     command = [sys.executable, "-m", "keras_recipes", "tune", *tune_args]
     chief = subprocess.Popen(command, env={**env, TUNER_ID: "chief"})

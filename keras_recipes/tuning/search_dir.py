@@ -49,7 +49,7 @@ def open_search_dir(run_dir: str | None, output: str, recipe,
     """
     from keras_recipes.config.loader import validate_dict
 
-    path = Path(run_dir) if run_dir else Path(output) / recipe.name / "tune"
+    path = _search_path(run_dir, output, recipe)
     marker = path / MARKER
     started_over = False
     if path.exists() and (not path.is_dir() or any(path.iterdir())):
@@ -71,5 +71,23 @@ def open_search_dir(run_dir: str | None, output: str, recipe,
             return path, (f"resuming the search in {path}: {done} trial(s) recorded "
                           "(--overwrite starts over)")
     path.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(marker, yaml.safe_dump(recipe.model_dump(mode="json"), sort_keys=False))
+    _mark(path, recipe)
     return path, f"{'starting over' if started_over else 'new search'} in {path}"
+
+
+def join_search_dir(run_dir: str | None, output: str, recipe, chief: bool) -> Path:
+    """The directory a process of a distributed search shares (the chief marks it)."""
+    path = _search_path(run_dir, output, recipe)
+    path.mkdir(parents=True, exist_ok=True)
+    if chief and not (path / MARKER).exists():
+        _mark(path, recipe)
+    return path
+
+
+def _search_path(run_dir: str | None, output: str, recipe) -> Path:
+    return Path(run_dir) if run_dir else Path(output) / recipe.name / "tune"
+
+
+def _mark(path: Path, recipe) -> None:
+    write_text_atomic(path / MARKER, yaml.safe_dump(recipe.model_dump(mode="json"),
+                                                    sort_keys=False))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -32,14 +33,23 @@ def board_command(runs_dir: str | Path = "runs", port: int = 6006) -> list[str]:
 
 
 def run_board(runs_dir: str | Path = "runs", port: int = 6006, dry_run: bool = False) -> int:
-    """Starts TensorBoard and waits for it (Ctrl-C stops it); with `dry_run`, prints
-    the command instead. Returns the exit status."""
+    """Starts TensorBoard and waits for it; with `dry_run`, prints the command instead.
+
+    Ctrl-C or SIGTERM stop TensorBoard too (no orphaned server). Returns the
+    exit status.
+    """
     command = board_command(runs_dir, port)
     if dry_run:
         print(" ".join(command))
         return 0
     print(f"TensorBoard for {runs_dir} at http://{HOST}:{port}/ (Ctrl-C to stop)", flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    process = subprocess.Popen(command)
     try:
-        return subprocess.call(command)
+        return process.wait()
     except KeyboardInterrupt:
         return 0
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=30)

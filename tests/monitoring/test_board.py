@@ -30,16 +30,30 @@ def test_cli_print_and_missing_folder(tmp_path):
     assert "Traceback" not in done.stderr
 
 
-def test_run_board_starts_tensorboard_and_returns_on_ctrl_c(tmp_path, monkeypatch, capsys):
+def test_run_board_stops_tensorboard_on_ctrl_c(tmp_path, monkeypatch, capsys):
     from keras_recipes.monitoring import board
 
-    calls = []
+    started = []
 
-    def interrupted(command):
-        calls.append(command)
-        raise KeyboardInterrupt
+    class FakeServer:
+        def __init__(self, command):
+            started.append(self)
+            self.command, self.terminated = command, False
 
-    monkeypatch.setattr(board.subprocess, "call", interrupted)
+        def wait(self, timeout=None):
+            if not self.terminated:
+                raise KeyboardInterrupt
+            return -15
+
+        def poll(self):
+            return -15 if self.terminated else None
+
+        def terminate(self):
+            self.terminated = True
+
+    monkeypatch.setattr(board.subprocess, "Popen", FakeServer)
+    monkeypatch.setattr(board.signal, "signal", lambda *args: None)
     assert board.run_board(tmp_path, 6012) == 0
-    assert calls == [board_command(tmp_path, 6012)]
+    assert [server.command for server in started] == [board_command(tmp_path, 6012)]
+    assert started[0].terminated
     assert "http://127.0.0.1:6012/" in capsys.readouterr().out

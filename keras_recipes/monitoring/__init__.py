@@ -7,9 +7,9 @@ import importlib
 
 _EXPORTS = {
     "LossScaleLogger": "loss_scale_logger",
-    "RecipeSummary": "run_summaries",
+    "RecipeSummary": "recipe_summary",
     "RunState": "run_classifier",
-    "SampleInputs": "run_summaries",
+    "SampleInputs": "sample_inputs",
     "StepScalars": "step_scalars",
     "SummaryDir": "summary_dir",
     "ValidationSummaries": "validation_summaries",

@@ -29,7 +29,8 @@ def monitoring_callbacks(recipe, run_dir: Path, data=None) -> list:
         A list of callbacks; empty when `callbacks.tensorboard` is off.
     """
     from keras_recipes.monitoring.loss_scale_logger import LossScaleLogger
-    from keras_recipes.monitoring.run_summaries import RecipeSummary, SampleInputs
+    from keras_recipes.monitoring.recipe_summary import RecipeSummary
+    from keras_recipes.monitoring.sample_inputs import SampleInputs
     from keras_recipes.monitoring.step_scalars import StepScalars
     from keras_recipes.monitoring.validation_summaries import ValidationSummaries
 

@@ -16,6 +16,8 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
+import io
 import math
 import os
 import shutil
@@ -126,6 +128,9 @@ class RecipeTuner(keras_tuner.Tuner):
         shutil.rmtree(trial_dir, ignore_errors=True)  # a rerun of an interrupted trial
         trial_dir.mkdir(parents=True)
         callbacks = build_callbacks(recipe, trial_dir, data.val is not None)
+        for callback in callbacks:  # one progress line per trial, not per early stop
+            if isinstance(callback, keras.callbacks.EarlyStopping):
+                callback.verbose = 0
         hp = trial.hyperparameters.values
         if PARENT_TRIAL in hp:  # hyperband: continue from the parent trial's best weights
             with warnings.catch_warnings():  # its optimizer state is not carried over
@@ -193,4 +198,5 @@ def build_tuner(base: dict, recipe, run_dir: Path, overwrite: bool = False,
                 echo: Callable[[str], None] = print) -> RecipeTuner:
     """The tuner for `recipe` in `run_dir` (reloads an existing project unless `overwrite`)."""
     specs = parse_space(recipe.tune.space)[0]
-    return RecipeTuner(build_oracle(recipe, specs), base, recipe, run_dir, echo, overwrite)
+    with contextlib.redirect_stdout(io.StringIO()):  # keras-tuner's own "Reloading Tuner"
+        return RecipeTuner(build_oracle(recipe, specs), base, recipe, run_dir, echo, overwrite)

@@ -4,30 +4,43 @@ from __future__ import annotations
 
 import math
 import os
+import time
 from pathlib import Path
+from typing import Optional
 
 import keras
 
 
 class BestCheckpoint(keras.callbacks.Callback):
-    """Saves the whole model when `monitor` improves, atomically.
+    """Keeps the weights of the best epoch by `monitor` and saves them as a `.keras` file.
 
-    Like `keras.callbacks.ModelCheckpoint(save_best_only=True)`, but the file is
-    written beside the target and renamed over it, so a reader, or a run killed
-    mid-save, always finds the previous complete checkpoint or the new one
-    (Keras writes the `.keras` zip in place). A non-finite value never counts
-    as an improvement.
+    Like `keras.callbacks.ModelCheckpoint(save_best_only=True)`, with two
+    differences:
+
+    - The file is written beside the target and renamed over it, so a reader,
+      or a run killed mid-save, always finds a complete checkpoint (Keras
+      writes the `.keras` zip in place).
+    - The best weights are kept in memory at every improvement (about 1 ms)
+      and written at most every `write_interval_s` seconds and at the end of
+      training: on small models a `.keras` save costs more than an epoch.
+
+    A non-finite value never counts as an improvement.
 
     Example:
-        >>> model.fit(ds, epochs=10, callbacks=[BestCheckpoint("run/best.keras")])
+        >>> best = BestCheckpoint("run/best.keras", monitor="val_loss")
+        >>> model.fit(ds, epochs=10, validation_data=val, callbacks=[best])
+        >>> best.best, best.best_epoch
+        (0.231, 7)
 
     Args:
         filepath: target `.keras` path.
         monitor: metric in the epoch logs, e.g. `val_loss`.
         mode: `min`, `max` or `auto` (max for accuracy-like names).
+        write_interval_s: least seconds between two writes (0: at every improvement).
     """
 
-    def __init__(self, filepath, monitor: str = "val_loss", mode: str = "auto"):
+    def __init__(self, filepath, monitor: str = "val_loss", mode: str = "auto",
+                 write_interval_s: float = 0.0):
         super().__init__()
         self.filepath = Path(filepath)
         if self.filepath.suffix != ".keras":
@@ -38,7 +51,12 @@ class BestCheckpoint(keras.callbacks.Callback):
         if mode not in ("min", "max"):
             raise ValueError(f"mode must be 'auto', 'min' or 'max', got {mode!r}")
         self.mode = mode
-        self.best = None
+        self.write_interval_s = write_interval_s
+        self.best: Optional[float] = None
+        self.best_epoch: Optional[int] = None
+        self.best_weights: Optional[list] = None
+        self._unwritten = False
+        self._written_at = -math.inf
 
     def _improved(self, value: float) -> bool:
         if not math.isfinite(value):
@@ -49,12 +67,29 @@ class BestCheckpoint(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         value = (logs or {}).get(self.monitor)
-        if value is None:
+        if value is None or not self._improved(float(value)):
             return
-        value = float(value)
-        if self._improved(value):
-            self.best = value
+        self.best, self.best_epoch = float(value), epoch
+        self.best_weights = self.model.get_weights()
+        self._unwritten = True
+        if time.monotonic() - self._written_at >= self.write_interval_s:
+            self.write()
+
+    def on_train_end(self, logs=None):
+        self.write()
+
+    def write(self) -> None:
+        """Writes the best weights to `filepath` now, if they are not there yet."""
+        if not self._unwritten or self.best_weights is None:
+            return
+        current = self.model.get_weights()
+        self.model.set_weights(self.best_weights)
+        try:
             save_model_atomic(self.model, self.filepath)
+        finally:
+            self.model.set_weights(current)
+        self._unwritten = False
+        self._written_at = time.monotonic()
 
 
 def save_model_atomic(model, path) -> None:
@@ -63,8 +98,6 @@ def save_model_atomic(model, path) -> None:
     tmp = path.with_name(f".{path.stem}.partial.keras")
     try:
         model.save(tmp)
-        with open(tmp, "rb") as handle:
-            os.fsync(handle.fileno())
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -462,6 +462,10 @@ class CheckpointConfig(Section):
     save_every_steps: int = Field(
         0, ge=0, description="Also save the resume state every N optimizer updates (it is "
         "always saved at epoch ends); rounded up to a multiple of steps_per_execution.")
+    write_interval_s: float = Field(
+        10.0, ge=0.0, description="Least seconds between writes of best.keras and of the "
+        "epoch-end resume state (both are kept in memory every epoch and written at the "
+        "end; a save can cost more than an epoch of a small model). 0: write every time.")
 
 
 class TensorBoardConfig(Toggle):

@@ -47,7 +47,8 @@ def build_callbacks(recipe, run_dir: Path, has_val: bool, data=None) -> list:
             min_lr=plateau.min_lr, verbose=1))
     callbacks.append(BestCheckpoint(run_dir / "best.keras",
                                     monitor=_monitor(cfg.checkpoint.monitor, has_val),
-                                    mode=cfg.checkpoint.mode))
+                                    mode=cfg.checkpoint.mode,
+                                    write_interval_s=cfg.checkpoint.write_interval_s))
     stop = cfg.early_stopping
     if stop.enabled:
         callbacks.append(keras.callbacks.EarlyStopping(

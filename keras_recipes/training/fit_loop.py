@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import time
 from pathlib import Path
 from typing import Callable, Optional
 
 import keras
 import numpy as np
 
+from keras_recipes.callbacks.best_checkpoint import BestCheckpoint
 from keras_recipes.errors import TrainingError
 from keras_recipes.training import state as run_state
 
@@ -36,8 +38,11 @@ class StateSaver(keras.callbacks.Callback):
     """
 
     def __init__(self, path: Optional[Path], callbacks: list, lr_factor, every_n_steps: int,
-                 steps_per_epoch: int, guard=None):
+                 steps_per_epoch: int, guard=None, write_interval_s: float = 0.0):
         super().__init__()
+        self.write_interval_s = write_interval_s
+        self._written_at = -math.inf
+        self._unwritten = False
         self.path = path
         self.callbacks = callbacks
         self.lr_factor = lr_factor
@@ -61,14 +66,22 @@ class StateSaver(keras.callbacks.Callback):
         done = self.offset + batch + 1
         if (self.every_n_steps and done < self.steps_per_epoch
                 and (self.epoch * self.steps_per_epoch + done) % self.every_n_steps == 0):
-            self.save(self.epoch, done)
+            self.save(self.epoch, done, write=True)
 
     def on_epoch_end(self, epoch, logs=None):
         self.offset = 0
         self.save(epoch + 1, 0)
 
-    def save(self, epoch: int, step: int) -> bool:
-        """Captures and writes the state at `(epoch, step)`; refuses non-finite weights."""
+    def write(self) -> None:
+        """Writes the last captured state to disk if it is not there yet."""
+        if self._unwritten and self.path is not None and self.last_good is not None:
+            run_state.save(self.path, self.last_good)
+            self._written_at = time.monotonic()
+        self._unwritten = False
+
+    def save(self, epoch: int, step: int, write: bool = False) -> bool:
+        """Captures the state at `(epoch, step)` (refusing non-finite weights); writes it
+        when asked or when `write_interval_s` has passed since the last write."""
         if self.guard is not None and self.guard.fault:
             return False
         state = run_state.capture(self.model, self.lr_factor, {"epoch": epoch, "step": step},
@@ -80,8 +93,9 @@ class StateSaver(keras.callbacks.Callback):
                                  "(a non-finite gradient)")
             return False
         self.last_good = state
-        if self.path is not None:
-            run_state.save(self.path, state)
+        self._unwritten = True
+        if write or time.monotonic() - self._written_at >= self.write_interval_s:
+            self.write()
         return True
 
 
@@ -107,6 +121,8 @@ class FitLoop:
         echo: where messages go.
         after_restore: called with the state a rollback returned to (e.g. to drop the
             epochs logged after it).
+        write_interval_s: least seconds between two writes of the epoch-end state (it
+            is captured in memory every epoch; the last one is always written).
     """
 
     model: object
@@ -124,13 +140,15 @@ class FitLoop:
     verbose: int = 0
     echo: Callable[[str], None] = print
     after_restore: Optional[Callable[[run_state.TrainingState], None]] = None
+    write_interval_s: float = 0.0
 
     def __post_init__(self):
         from keras_recipes.callbacks.non_finite_guard import NonFiniteGuard
 
         self.guard = next((c for c in self.callbacks if isinstance(c, NonFiniteGuard)), None)
         self.saver = StateSaver(self.state_path, self.callbacks, self.lr_factor,
-                                self.every_n_steps, self.steps_per_epoch, self.guard)
+                                self.every_n_steps, self.steps_per_epoch, self.guard,
+                                self.write_interval_s)
 
     def run(self, resume: Optional[run_state.TrainingState] = None) -> None:
         """Trains from the start, or from `resume`; raises TrainingError on a fault."""
@@ -141,13 +159,19 @@ class FitLoop:
         else:
             epoch, step = 0, 0
             self.saver.set_model(self.model)
-            self.saver.save(0, 0)  # the state a rollback before the first save returns to
-        while epoch < self.epochs:
-            self._fit(epoch, step)
-            fault = self.guard.fault if self.guard is not None else None
-            if fault is None:
-                return
-            epoch, step = self._recover(fault)
+            self.saver.save(0, 0, write=True)  # what a rollback before the next save returns to
+        try:
+            while epoch < self.epochs:
+                self._fit(epoch, step)
+                fault = self.guard.fault if self.guard is not None else None
+                if fault is None:
+                    return
+                epoch, step = self._recover(fault)
+        finally:  # also after Ctrl-C / SIGTERM: leave the latest state and best model
+            self.saver.write()
+            for callback in self.callbacks:
+                if isinstance(callback, BestCheckpoint):
+                    callback.write()
 
     def _fit(self, epoch: int, step: int) -> None:
         """Fits from `(epoch, step)`: the rest of a started epoch first, then whole epochs."""

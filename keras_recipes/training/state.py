@@ -35,7 +35,7 @@ _META = "__meta__"
 # Attributes that carry a callback's decisions across epochs, by class name.
 _CALLBACK_FIELDS = {
     "EarlyStopping": ("wait", "best", "best_epoch", "stopped_epoch"),
-    "BestCheckpoint": ("best",),
+    "BestCheckpoint": ("best", "best_epoch"),
     "ReduceLROnPlateau": ("wait", "best", "cooldown_counter"),
     "NonFiniteGuard": ("rollbacks", "_losses"),
 }
@@ -93,11 +93,22 @@ def restore_callback_states(callbacks, states: dict[str, dict]) -> None:
             setattr(callback, name, value)
 
 
+def _best_checkpoint(callbacks):
+    return next((c for c in callbacks if type(c).__name__ == "BestCheckpoint"), None)
+
+
 def capture(model, lr_factor, position: dict, callbacks=(), extra: Optional[dict] = None
             ) -> TrainingState:
-    """Reads the variables and callback states of a model in training."""
+    """Reads the variables and callback states of a model in training.
+
+    The best checkpoint's in-memory weights are part of the state, so a resumed
+    run has the exact best weights even if `best.keras` was written earlier.
+    """
     arrays = {group: [np.asarray(v.numpy() if hasattr(v, "numpy") else v) for v in variables]
               for group, variables in _groups(model, lr_factor).items()}
+    best = _best_checkpoint(callbacks)
+    if best is not None and best.best_weights is not None:
+        arrays["best"] = [np.array(w) for w in best.best_weights]
     meta = {"position": dict(position), "callbacks": callback_states(callbacks),
             **(extra or {})}
     return TrainingState(arrays, meta)
@@ -120,6 +131,10 @@ def restore(model, lr_factor, state: TrainingState, callbacks=()) -> None:
                                  f"{value.shape}, model {tuple(variable.shape)}")
             variable.assign(value)
     restore_callback_states(callbacks, state.meta.get("callbacks", {}))
+    best = _best_checkpoint(callbacks)
+    if best is not None and "best" in state.arrays:
+        best.best_weights = [np.array(w) for w in state.arrays["best"]]
+        best._unwritten = True  # best.keras may be older than the state
 
 
 def save(path: Path, state: TrainingState) -> None:

@@ -313,7 +313,8 @@ def _train(recipe: Recipe, run_dir: Path, echo, verbose, started: float,
                    max_rollbacks=recipe.training.max_rollbacks, validation_data=data.val,
                    verbose=_verbosity(recipe.training.verbose if verbose is None else verbose),
                    echo=echo, after_restore=lambda good: _truncate_history(
-                       run_dir / "history.csv", good.epoch))
+                       run_dir / "history.csv", good.epoch),
+                   write_interval_s=recipe.callbacks.checkpoint.write_interval_s)
     best = run_dir / "best.keras"
     try:
         loop.run(resume)

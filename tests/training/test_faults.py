@@ -19,7 +19,8 @@ def _recipe(run_dir, times=1, **training):
     # 7 updates per epoch; the first kernel becomes NaN after update 17 (epoch 3).
     return validate_dict(deep_merge(TINY, {
         "training": {"epochs": 4, **training},
-        "callbacks": {"early_stopping": False, "checkpoint": {"monitor": "val_loss"},
+        "callbacks": {"early_stopping": False,
+                      "checkpoint": {"monitor": "val_loss", "write_interval_s": 0},
                       "custom": [{"python": POISON, "args": {
                           "step": 17, "run_dir": str(run_dir), "times": times}}]}}))
 

@@ -10,7 +10,7 @@ import sys
 from typing import Sequence
 
 
-def _free_ports(count: int) -> list[int]:
+def free_ports(count: int) -> list[int]:
     sockets = []
     try:
         for _ in range(count):
@@ -34,7 +34,7 @@ def launch_local_workers(workers: int, train_args: Sequence[str]) -> int:
     >>> launch_local_workers(2, ["recipes/quickstart.yaml", "--set", "training.epochs=2"])
     0
     """
-    ports = _free_ports(workers)
+    ports = free_ports(workers)
     cluster = {"worker": [f"127.0.0.1:{port}" for port in ports]}
     processes = []
     for index in range(workers):

@@ -19,7 +19,7 @@ import sys
 import time
 from typing import Sequence
 
-from keras_recipes.distributed.launch import _free_ports
+from keras_recipes.distributed.launch import free_ports
 
 TUNER_ID, ORACLE_IP, ORACLE_PORT = ("KERASTUNER_TUNER_ID", "KERASTUNER_ORACLE_IP",
                                     "KERASTUNER_ORACLE_PORT")
@@ -50,7 +50,7 @@ def launch_local_search(workers: int, tune_args: Sequence[str], chief_grace: flo
     only every 20 s, so once every tuner is done and every result is saved it gets
     `chief_grace` seconds and is then stopped.
     """
-    port = _free_ports(1)[0]
+    port = free_ports(1)[0]
     env = {**os.environ, ORACLE_IP: "127.0.0.1", ORACLE_PORT: str(port), LAUNCHED: "1"}
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     command = [sys.executable, "-m", "keras_recipes", "tune", *tune_args]

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, field_validator, model_serializer,
+                      model_validator)
 
 from keras_recipes.augment.catalog import NAMES as AUGMENT_NAMES
 from keras_recipes.augment.catalog import TECHNIQUES as AUGMENT_TECHNIQUES
@@ -138,6 +139,11 @@ class AugmentConfig(Section):
             if getattr(self, key) is None:
                 self.__dict__[key] = value
         return self
+
+    @model_serializer(mode="wrap")
+    def _without_unused_keys(self, handler):
+        """The resolved recipe lists only the keys this technique uses."""
+        return {k: v for k, v in handler(self).items() if v is not None}
 
 
 class DataConfig(Section):

@@ -84,3 +84,23 @@ def test_seed_is_the_only_source_of_randomness():
     second = augmenter(x, tf.range(8) % 4, seed(5, 5))
     for a, b in zip(first, second):
         np.testing.assert_array_equal(a, b)
+
+
+def test_ready_split_datasets_get_one_hot_labels_after_their_transform(tmp_path, monkeypatch):
+    (tmp_path / "ds_source.py").write_text(
+        "import numpy as np, tensorflow as tf\n"
+        "def splits(seed):\n"
+        "    rng = np.random.default_rng(seed)\n"
+        "    x = rng.normal(size=(60, 4)).astype('float32')\n"
+        "    y = (x[:, 0] > 0).astype('int64')\n"
+        "    make = lambda a, b: tf.data.Dataset.from_tensor_slices((a, b))\n"
+        "    return {'train': make(x[:40], y[:40]), 'val': make(x[40:], y[40:])}\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    recipe = validate_dict({"data": {"source": "python", "python": "ds_source:splits",
+                                     "batch_size": 8, "augment": [{"name": "gaussian_noise"},
+                                                                  {"name": "mixup"}]}})
+    data = build_data(recipe.data, recipe.seed)
+    (x_val, y_val), (_, y_train) = _first(data.val), _first(data.train)
+    assert y_val.dtype == tf.float32 and y_val.shape == (8, 2)
+    np.testing.assert_array_equal(tf.reduce_max(y_val, 1), 1.0)  # validation: not mixed
+    assert y_train.shape == (8, 2) and float(tf.reduce_min(tf.reduce_max(y_train, 1))) < 1.0

@@ -94,6 +94,24 @@ def make_pipeline(data: Any, batch_size: int, training: bool, seed: int,
     return ds.prefetch(tf.data.AUTOTUNE) if prefetch else ds
 
 
+def _stateless_shuffle(examples, window: int, seed):
+    """Shuffles `examples` within windows of `window` with stateless ops keyed by `seed`.
+
+    With the default window (the whole split) this is a uniform permutation.
+    Unlike `Dataset.shuffle(seed=tensor)`, it does not depend on TensorFlow's
+    global seed (which fails for a global seed of 0 inside `flat_map`).
+    """
+    import tensorflow as tf
+
+    def permute(index, batch):
+        size = tf.shape(tf.nest.flatten(batch)[0])[0]
+        order = tf.random.experimental.stateless_shuffle(tf.range(size),
+                                                         seed=tf.stack([seed, index]))
+        return tf.nest.map_structure(lambda t: tf.gather(t, order), batch)
+
+    return examples.batch(window).enumerate().map(permute).unbatch()
+
+
 class EpochPipeline:
     """Training batches addressed by `(epoch, step)`: exact restarts mid-epoch.
 
@@ -122,7 +140,7 @@ class EpochPipeline:
 
         epoch = tf.cast(epoch, tf.int64)
         order_seed = tf.constant(self._seed * _SEED_STRIDE, tf.int64) + epoch
-        ds = self._examples.shuffle(self._buffer, seed=order_seed, reshuffle_each_iteration=False)
+        ds = _stateless_shuffle(self._examples, self._buffer, order_seed)
         ds = ds.batch(self._batch_size, drop_remainder=self._drop_remainder)
         ds = ds.skip(tf.cast(skip, tf.int64))
         if self._augment is None:

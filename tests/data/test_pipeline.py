@@ -61,3 +61,19 @@ def test_one_epoch_pipeline_reshuffles_and_augments_every_iteration():
     assert len(first) == 3 and first != second
     again = make_pipeline((X, Y), 4, training=True, seed=0, augment=augment)
     assert [b[0].numpy()[0, 0] for b in again] == first
+
+
+def test_epochs_do_not_depend_on_the_global_seed():
+    import keras
+
+    pipeline = EpochPipeline((X, Y), batch_size=4, seed=3)
+    keras.utils.set_random_seed(0)  # TF's (0, 0) seed pair once broke tensor-seeded shuffles
+    first = _labels(pipeline.from_position(0), 6)
+    keras.utils.set_random_seed(5)
+    assert _labels(pipeline.from_position(0), 6) == first
+
+
+def test_a_smaller_shuffle_buffer_permutes_within_windows():
+    pipeline = EpochPipeline((X, Y), batch_size=5, seed=1, shuffle_buffer=5)
+    first, second = _labels(pipeline.from_position(0), 2)
+    assert sorted(first) == [0, 1, 2, 3, 4] and sorted(second) == [5, 6, 7, 8, 9]

@@ -4,8 +4,9 @@ For the quickstart (MLP) and digits_cnn (CNN) recipes it trains, in one
 process with alternating repetitions:
 
 - `none`: TensorBoard, the learning-rate logger and the gradient-norm logger off;
-- `full`: all three on (TensorBoard per epoch, the loggers every
-  `--every` steps), `training.steps_per_execution: auto`;
+- `full`: all three on as a recipe gets them by default (TensorBoard per
+  epoch with its extras, the loggers every `every_n_steps`, or `--every`),
+  `training.steps_per_execution: auto`;
 - `full_spe1`: the same with `steps_per_execution=1`, which `auto` used to
   pick whenever a logger was on.
 
@@ -16,7 +17,7 @@ Overhead = cost(full) / cost(none) - 1, medians of the repetitions.
 
 Usage:
     python tools/bench_monitoring.py [--recipes quickstart digits_cnn] [--reps 5]
-        [--every 1] [--out tools/results/bench_monitoring.json]
+        [--every N] [--out tools/results/bench_monitoring.json]
 """
 
 from __future__ import annotations
@@ -30,12 +31,14 @@ OFF = ["callbacks.tensorboard.enabled=false", "callbacks.learning_rate_logger.en
        "callbacks.gradient_norm_logger.enabled=false"]
 
 
-def full(every: int) -> list:
-    return ["callbacks.tensorboard.enabled=true", "callbacks.tensorboard.update_freq=epoch",
-            "callbacks.learning_rate_logger.enabled=true",
-            f"callbacks.learning_rate_logger.every_n_steps={every}",
-            "callbacks.gradient_norm_logger.enabled=true",
-            f"callbacks.gradient_norm_logger.every_n_steps={every}"]
+def full(every: int | None) -> list:
+    on = ["callbacks.tensorboard.enabled=true", "callbacks.tensorboard.update_freq=epoch",
+          "callbacks.learning_rate_logger.enabled=true",
+          "callbacks.gradient_norm_logger.enabled=true"]
+    if every is not None:
+        on += [f"callbacks.learning_rate_logger.every_n_steps={every}",
+               f"callbacks.gradient_norm_logger.every_n_steps={every}"]
+    return on
 
 
 def job(recipe: str, epochs: int, overrides: list):
@@ -52,7 +55,8 @@ def main() -> None:
     parser = base_parser(__doc__, "bench_monitoring.json", reps=5)
     parser.add_argument("--recipes", nargs="+", default=RECIPES)
     parser.add_argument("--epochs", type=int, default=12)
-    parser.add_argument("--every", type=int, default=1, help="loggers' every_n_steps")
+    parser.add_argument("--every", type=int, default=None,
+                        help="loggers' every_n_steps (default: the recipe's)")
     args = parser.parse_args()
 
     before = load()

@@ -33,7 +33,7 @@ from benchlib import (alternate, base_parser, clear_keras, finish, fit_timer, lo
                       table, throughput, train_recipe)
 
 RECIPES = ["quickstart", "digits_cnn", "sequence_transformer"]
-EPOCHS = {"quickstart": 20, "digits_cnn": 10, "sequence_transformer": 4}
+EPOCHS = {"quickstart": 20, "digits_cnn": 10, "sequence_transformer": 6}
 KIND = {"quickstart": "MLP", "digits_cnn": "CNN", "sequence_transformer": "transformer"}
 KEYS = ["steady_samples_per_s", "samples_per_s", "fit_s", "first_epoch_s", "test_accuracy"]
 COLUMNS = [("steady_samples_per_s", "steady sam/s", ".0f"), ("samples_per_s", "sam/s", ".0f"),
@@ -68,7 +68,7 @@ def main() -> None:
     parser = base_parser(__doc__, "bench_throughput.json")
     parser.add_argument("--recipes", nargs="+", default=RECIPES, choices=RECIPES)
     parser.add_argument("--epochs", type=int, default=None,
-                        help="epochs per run (>= 2); default: 20 MLP, 10 CNN, 4 transformer")
+                        help="epochs per run (>= 2); default: 20 MLP, 10 CNN, 6 transformer")
     parser.add_argument("--feeds", nargs="+", default=None, choices=["numpy", "tfdata"],
                         help="hand-written inputs; default: both for quickstart, tf.data "
                              "(the faster, measured on quickstart) for the others")

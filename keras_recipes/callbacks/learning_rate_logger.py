@@ -55,18 +55,76 @@ class LearningRateLogger(keras.callbacks.Callback):
         super().__init__()
         self.every_n_steps = _utils.check_int("every_n_steps", every_n_steps, ge=1)
         self._window = StepWindow(self.every_n_steps)
+        self._read = None
+        self._last = None  # (steps done, value) of the latest read
 
     def on_train_begin(self, logs=None):
-        _utils.require_optimizer(self)
+        self._read = _compiled_reader(_utils.require_optimizer(self), self.model)
         self._window.reset()
+        self._last = None
 
     def on_epoch_begin(self, epoch, logs=None):
         self._window.begin_epoch()
 
+    def _value(self) -> float:
+        """The last step's learning rate; read once per step count."""
+        done = self._window.steps_done
+        if self._last is None or self._last[0] != done:
+            self._last = (done, self._read())
+        return self._last[1]
+
     def on_train_batch_end(self, batch, logs=None):
         if self._window.end_batch(batch) and logs is not None:
-            logs["learning_rate"] = _utils.last_step_learning_rate(self.model.optimizer)
+            logs["learning_rate"] = self._value()
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None and "learning_rate" not in logs:
-            logs["learning_rate"] = _utils.last_step_learning_rate(self.model.optimizer)
+            logs["learning_rate"] = self._value()
+
+
+def _compiled_reader(optimizer, model):
+    """`last_step_learning_rate(optimizer)` as one traced call (a few eager ops otherwise).
+
+    Evaluating a schedule eagerly costs milliseconds on CPU (measured by
+    `tools/bench_monitoring.py`); a `tf.function` reading `iterations` (and
+    any variable the schedule holds, such as a plateau scale) costs one call.
+    It is traced again when the optimizer's schedule object changes (e.g.
+    `ReduceLROnPlateau` wraps it at the start of training). Falls back to the
+    eager read with several replicas (their variables are read per replica)
+    and where tracing is not possible.
+    """
+    eager = lambda: _utils.last_step_learning_rate(optimizer)  # noqa: E731
+    strategy = getattr(model, "distribute_strategy", None)
+    if getattr(strategy, "num_replicas_in_sync", 1) > 1:
+        return eager
+    inner = _utils.unwrap_optimizer(optimizer)
+    traced = {}  # id(schedule) -> tf.function, or None where tracing failed
+
+    def read() -> float:
+        schedule = _utils.lr_object(inner)
+        if not isinstance(schedule, _utils.LearningRateSchedule):
+            return eager()
+        key = id(schedule)
+        if key not in traced:
+            traced.clear()
+            traced[key] = _trace(schedule, _utils.raw_iterations(inner))
+        fn = traced[key]
+        return eager() if fn is None else float(fn())
+
+    return read
+
+
+def _trace(schedule, iterations):
+    """A traced `schedule(max(iterations - 1, 0))`, or None if it cannot be traced."""
+    try:
+        import tensorflow as tf
+
+        @tf.function(autograph=False)
+        def last_step():
+            step = tf.maximum(tf.convert_to_tensor(iterations) - 1, 0)
+            return tf.cast(schedule(step), tf.float32)
+
+        last_step()
+    except Exception:  # e.g. a schedule that only takes Python numbers
+        return None
+    return last_step

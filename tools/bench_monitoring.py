@@ -7,16 +7,18 @@ process with alternating repetitions:
 - `full`: all three on as a recipe gets them by default (TensorBoard per
   epoch with its extras, the loggers every `every_n_steps`, or `--every`),
   `training.steps_per_execution: auto`;
-- `full_spe1`: the same with `steps_per_execution=1`, which `auto` used to
+- `loggers`: the two loggers only (TensorBoard off);
+- `full_spe1`: `full` with `steps_per_execution=1`, which `auto` used to
   pick whenever a logger was on.
 
 The cost per step is the steady-state wall time of an epoch (from one epoch's
 start to the next: training, validation and every callback's epoch-end work;
 the first epoch, which traces, is left out) divided by its training steps.
-Overhead = cost(full) / cost(none) - 1, medians of the repetitions.
+Overhead = cost(job) / cost(none) - 1, medians of the repetitions; both for
+the whole epoch and for its training phase alone (`train ms/step`).
 
 Usage:
-    python tools/bench_monitoring.py [--recipes quickstart digits_cnn] [--reps 5]
+    python tools/bench_monitoring.py [--recipes quickstart digits_cnn] [--reps 4]
         [--every N] [--out tools/results/bench_monitoring.json]
 """
 
@@ -52,7 +54,7 @@ def job(recipe: str, epochs: int, overrides: list):
 
 
 def main() -> None:
-    parser = base_parser(__doc__, "bench_monitoring.json", reps=5)
+    parser = base_parser(__doc__, "bench_monitoring.json", reps=4)
     parser.add_argument("--recipes", nargs="+", default=RECIPES)
     parser.add_argument("--epochs", type=int, default=12)
     parser.add_argument("--every", type=int, default=None,
@@ -63,7 +65,10 @@ def main() -> None:
     summary, runs, blocks = {}, {}, []
     for recipe in args.recipes:
         print(f"{recipe}, {args.epochs} epochs")
+        loggers = [o for o in full(args.every) if "tensorboard" not in o]
         jobs = {"none": job(recipe, args.epochs, OFF),
+                "loggers": job(recipe, args.epochs,
+                               ["callbacks.tensorboard.enabled=false", *loggers]),
                 "full": job(recipe, args.epochs, full(args.every)),
                 "full_spe1": job(recipe, args.epochs,
                                  [*full(args.every), "training.steps_per_execution=1"])}
@@ -72,16 +77,20 @@ def main() -> None:
                        for key in ("ms_per_step", "train_ms_per_step", "first_epoch_s",
                                    "fit_s")}
                 for name, results in runs[recipe].items()}
-        base = rows["none"]["ms_per_step"]
+        base, train_base = rows["none"]["ms_per_step"], rows["none"]["train_ms_per_step"]
         for row in rows.values():
             row["overhead_pct"] = 100 * (row["ms_per_step"] / base - 1)
-        summary[recipe] = {"overhead_pct": rows["full"]["overhead_pct"], "jobs": rows}
+            row["train_overhead_pct"] = 100 * (row["train_ms_per_step"] / train_base - 1)
+        summary[recipe] = {"overhead_pct": rows["full"]["overhead_pct"],
+                           "train_overhead_pct": rows["full"]["train_overhead_pct"],
+                           "jobs": rows}
         blocks.append(f"{recipe}: full monitoring costs {rows['full']['overhead_pct']:+.1f}% "
                       "per step\n" + table(rows, [
                           ("ms_per_step", "ms/step", ".3f"),
                           ("train_ms_per_step", "train ms/step", ".3f"),
                           ("first_epoch_s", "1st epoch s", ".2f"), ("fit_s", "fit s", ".2f"),
-                          ("overhead_pct", "overhead %", "+.1f")]))
+                          ("overhead_pct", "overhead %", "+.1f"),
+                          ("train_overhead_pct", "train ovh %", "+.1f")]))
     finish(args, "full monitoring overhead per step",
            {"recipes": args.recipes, "epochs": args.epochs, "reps": args.reps,
             "every_n_steps": args.every}, summary, runs, "\n\n".join(blocks), before)

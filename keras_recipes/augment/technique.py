@@ -1,11 +1,13 @@
 """The registry of augmentation operations, one class per technique, keyed by `name`."""
 
+import abc
+
 from keras_recipes.registry import Registry
 
 AUGMENTATIONS: Registry = Registry("augmentation")
 
 
-class Technique:
+class Technique(abc.ABC):
     """Base of one augmentation: built from its `AugmentConfig`, called on a batch.
 
     Subclasses implement `__call__(x, y, seed) -> (x, y)` with stateless random
@@ -18,5 +20,6 @@ class Technique:
         self.config = config
         self.spec = spec
 
+    @abc.abstractmethod
     def __call__(self, x, y, seed):
-        raise NotImplementedError
+        """Returns the augmented `(x, y)` batch."""

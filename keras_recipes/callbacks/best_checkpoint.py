@@ -78,6 +78,11 @@ class BestCheckpoint(keras.callbacks.Callback):
     def on_train_end(self, logs=None):
         self.write()
 
+    def restore_best(self, best: Optional[float], epoch: Optional[int], weights: list) -> None:
+        """Takes over a best epoch kept elsewhere (a resumed run); written at the next write."""
+        self.best, self.best_epoch, self.best_weights = best, epoch, weights
+        self._unwritten = True
+
     def write(self) -> None:
         """Writes the best weights to `filepath` now, if they are not there yet."""
         if not self._unwritten or self.best_weights is None:

@@ -2,26 +2,39 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, Iterator
 
 
-def write_text_atomic(path: str | Path, text: str) -> None:
-    """Writes `text` to a temporary file beside `path`, fsyncs it, then renames it over."""
+@contextlib.contextmanager
+def atomic_file(path: str | Path, mode: str = "w") -> Iterator[IO]:
+    """Opens a temporary file beside `path`; on a clean exit fsyncs it and renames it over.
+
+    Example:
+        >>> with atomic_file("run/state.npz", "wb") as handle:
+        ...     np.savez(handle, weights=w)
+    """
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(text)
+        with os.fdopen(fd, mode) as handle:
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_text_atomic(path: str | Path, text: str) -> None:
+    """Writes `text` to a temporary file beside `path`, fsyncs it, then renames it over."""
+    with atomic_file(path) as handle:
+        handle.write(text)
 
 
 def write_json_atomic(path: str | Path, data: Any) -> None:

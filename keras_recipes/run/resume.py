@@ -8,7 +8,7 @@ from typing import Optional
 
 from keras_recipes.errors import UsageError
 
-STATE_FILE = "state.npz"
+STATE_FILE = "state.npz"  # keras_recipes.training.state.STATE_FILE (kept NumPy-free here)
 # Keys that name a run or only change what it prints: a resumed run may change them.
 _NOT_DECIDING = ("name", "description", "training.verbose", "lint.ignore")
 

@@ -199,19 +199,21 @@ class FitLoop:
             tried = (f" after {guard.rollbacks} rollback(s)" if self.on_nan == "rollback" else "")
             raise TrainingError(f"{fault}{tried}; training stopped")
         good = self.saver.last_good
-        current = float(keras.ops.convert_to_numpy(self.lr_factor)) if self.lr_factor is not None else 1.0
+        current = _value(self.lr_factor)
         rollbacks = guard.rollbacks + 1
         run_state.restore(self.model, self.lr_factor, good, self.callbacks)
         guard.rollbacks = rollbacks
+        new = min(_value(self.lr_factor), current) * self.rollback_lr_factor
         if self.lr_factor is not None:
-            saved = float(keras.ops.convert_to_numpy(self.lr_factor))
-            self.lr_factor.assign(min(saved, current) * self.rollback_lr_factor)
-            new = min(saved, current) * self.rollback_lr_factor
-        else:
-            new = math.nan
+            self.lr_factor.assign(new)
         self.model.stop_training = False
         if self.after_restore is not None:
             self.after_restore(good)
         self.echo(f"{fault}: rollback {rollbacks}/{self.max_rollbacks} to epoch {good.epoch + 1}"
                   f" step {good.step}, learning-rate factor now {new:g}")
         return good.epoch, good.step
+
+
+def _value(variable) -> float:
+    """A scalar variable's value (1.0 for None: no factor to scale)."""
+    return 1.0 if variable is None else float(keras.ops.convert_to_numpy(variable))

@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Optional
 
 import numpy as np
+
+from keras_recipes.run.atomic import atomic_file
 
 STATE_FILE = "state.npz"
 _META = "__meta__"
@@ -132,9 +132,8 @@ def restore(model, lr_factor, state: TrainingState, callbacks=()) -> None:
             variable.assign(value)
     restore_callback_states(callbacks, state.meta.get("callbacks", {}))
     best = _best_checkpoint(callbacks)
-    if best is not None and "best" in state.arrays:
-        best.best_weights = [np.array(w) for w in state.arrays["best"]]
-        best._unwritten = True  # best.keras may be older than the state
+    if best is not None and "best" in state.arrays:  # best.keras may be older than the state
+        best.restore_best(best.best, best.best_epoch, [np.array(w) for w in state.arrays["best"]])
 
 
 def save(path: Path, state: TrainingState) -> None:
@@ -143,16 +142,8 @@ def save(path: Path, state: TrainingState) -> None:
     entries = {f"{group}/{i:05d}": value for group, values in state.arrays.items()
                for i, value in enumerate(values)}
     entries[_META] = np.frombuffer(json.dumps(state.meta).encode(), dtype=np.uint8)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            np.savez(handle, **entries)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_file(path, "wb") as handle:
+        np.savez(handle, **entries)
 
 
 def load(path: Path) -> TrainingState:

@@ -6,22 +6,22 @@ Every section rejects unknown keys. Defaults that depend on another key
 
 Cross-field problems are raised as `FieldProblems`, which carry sub-paths so
 the loader can report them as dotted paths together with every other problem.
+Shared pieces live in `sections.py`; the `callbacks` section and `data.augment`
+entries in modules of their own.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any, Literal, Optional, Union
 
-from pydantic import (BaseModel, ConfigDict, Field, field_validator, model_serializer,
-                      model_validator)
+from pydantic import Field, field_validator, model_validator
 
-from keras_recipes.augment.catalog import NAMES as AUGMENT_NAMES
-from keras_recipes.augment.catalog import TECHNIQUES as AUGMENT_TECHNIQUES
 from keras_recipes.augment.catalog import modality_of, modality_problems
+from keras_recipes.config.augment_schema import AugmentConfig
+from keras_recipes.config.callbacks_schema import CallbacksConfig
+from keras_recipes.config.sections import PYTHON_REF, FieldProblems, Section, _only_for, _raise_if
 from keras_recipes.diagnostics.lint_rules import RULE_IDS as LINT_RULE_IDS
 
-PYTHON_REF = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
 
 DATA_SOURCES = ("sklearn", "npz", "csv", "tfds", "synthetic", "python")
 SKLEARN_DATASETS = ("digits", "iris", "wine", "breast_cancer", "diabetes")
@@ -43,47 +43,6 @@ REGRESSION_METRICS = ("mae", "mse", "rmse")
 METRICS = CLASSIFICATION_METRICS + REGRESSION_METRICS
 
 
-class FieldProblems(ValueError):
-    """Several problems found by one validator, each `(sub.path, message)`."""
-
-    def __init__(self, problems: list[tuple[str, str]]):
-        self.problems = problems
-        super().__init__("; ".join(f"{p}: {m}" for p, m in problems))
-
-
-def _raise_if(problems: list[tuple[str, str]]) -> None:
-    if problems:
-        raise FieldProblems(problems)
-
-
-def _only_for(section: BaseModel, owner_key: str, owner_value: str,
-              allowed: dict[str, tuple[str, ...]]) -> list[tuple[str, str]]:
-    """Problems for keys given a non-default value that do not apply to `owner_value`."""
-    problems = []
-    fields = type(section).model_fields
-    for key in sorted(section.model_fields_set):
-        users = allowed.get(key)
-        value = getattr(section, key)
-        if isinstance(value, BaseModel):
-            value = value.model_dump()
-        default = fields[key].get_default(call_default_factory=True)
-        if isinstance(default, BaseModel):
-            default = default.model_dump()
-        if value == default:
-            continue  # a key left at its default (e.g. in a resolved recipe) is harmless
-        if users is not None and owner_value not in users:
-            problems.append((key, f"{getattr(section, key)!r} -> only used with "
-                                  f"{owner_key} {', '.join(users)} (here {owner_key} is "
-                                  f"'{owner_value}')"))
-    return problems
-
-
-class Section(BaseModel):
-    """A recipe section: unknown keys are errors, assignments are validated."""
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
-
 # --------------------------------------------------------------------- data
 class SyntheticConfig(Section):
     """Generated data (seeded by the recipe seed), for demos and tests."""
@@ -96,54 +55,6 @@ class SyntheticConfig(Section):
     seq_len: int = Field(32, ge=2, description="Length of generated token sequences.")
     vocab_size: int = Field(32, ge=4, description="Vocabulary of generated sequences.")
     noise: float = Field(0.1, ge=0.0, description="Label/feature noise level.")
-
-
-class AugmentConfig(Section):
-    """One training-time augmentation (`data.augment` list entry); keys not used by `name` are refused."""
-
-    name: Literal[AUGMENT_NAMES] = Field(description="; ".join(
-        f"`{n}` ({'/'.join(t.modalities)}): {t.summary}" for n, t in AUGMENT_TECHNIQUES.items()))
-    probability: Optional[float] = Field(
-        None, ge=0.0, le=1.0, description="Chance each example is augmented (token_mask: each "
-        "token is masked); default 0.5 flip and time_warp, 0.15 token_mask, else 1.")
-    direction: Optional[Literal["horizontal", "vertical", "both"]] = Field(
-        None, description="flip: default horizontal (not label-preserving for digits/text).")
-    padding: Optional[int] = Field(None, ge=1, description="crop: zero padding in pixels, "
-                                   "default 4 (1-2 for 8x8 images).")
-    brightness: Optional[float] = Field(None, ge=0.0, description="color_jitter: max "
-                                        "added brightness, default 0.2.")
-    contrast: Optional[float] = Field(None, ge=0.0, lt=1.0, description="color_jitter: "
-                                      "factor in [1-c, 1+c], default 0.2.")
-    saturation: Optional[float] = Field(None, ge=0.0, lt=1.0, description="color_jitter: "
-                                        "factor in [1-s, 1+s], default 0.2 (RGB only).")
-    degrees: Optional[float] = Field(None, gt=0.0, le=180.0,
-                                     description="rotation: max angle, default 15.")
-    alpha: Optional[float] = Field(None, gt=0.0, description="mixup/cutmix: Beta(alpha, "
-                                   "alpha) mixing weight; default 0.2 mixup, 1.0 cutmix.")
-    mask_token: Optional[int] = Field(None, ge=0, description="token_mask: replacement id, "
-                                      "default 0.")
-    std: Optional[float] = Field(None, gt=0.0, description="gaussian_noise: noise std as a "
-                                 "fraction of each feature's std, default 0.05.")
-    sigma: Optional[float] = Field(None, gt=0.0, description="time_warp: speed variation, "
-                                   "default 0.2; magnitude_scale: factor std, default 0.1.")
-    knots: Optional[int] = Field(None, ge=1, description="time_warp: interior knots of the "
-                                 "smooth speed curve, default 4.")
-
-    @model_validator(mode="after")
-    def _fill_and_check(self) -> "AugmentConfig":
-        defaults = AUGMENT_TECHNIQUES[self.name].defaults
-        users = {key: tuple(n for n, t in AUGMENT_TECHNIQUES.items() if key in t.defaults)
-                 for key in type(self).model_fields if key != "name"}
-        _raise_if(_only_for(self, "name", self.name, users))
-        for key, value in defaults.items():
-            if getattr(self, key) is None:
-                self.__dict__[key] = value
-        return self
-
-    @model_serializer(mode="wrap")
-    def _without_unused_keys(self, handler):
-        """The resolved recipe lists only the keys this technique uses."""
-        return {k: v for k, v in handler(self).items() if v is not None}
 
 
 class DataConfig(Section):
@@ -435,109 +346,6 @@ class TrainingConfig(Section):
         if isinstance(value, int) and value < 1:
             raise ValueError("must be >= 1 or 'auto'")
         return value
-
-
-# ---------------------------------------------------------------- callbacks
-class Toggle(Section):
-    """A callback section that can be written `false`, `true` or as a mapping."""
-
-    enabled: bool = True
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_bool(cls, value):
-        if isinstance(value, bool):
-            return {"enabled": value}
-        return value
-
-
-class EarlyStoppingConfig(Toggle):
-    """Stop when `monitor` has not improved for `patience` epochs (the best checkpoint is kept)."""
-
-    monitor: str = "val_loss"
-    patience: int = Field(10, ge=0, description="Epochs without improvement before stopping.")
-    min_delta: float = Field(0.0, ge=0.0)
-    mode: Literal["auto", "min", "max"] = "auto"
-
-
-class CheckpointConfig(Section):
-    """The best checkpoint (`best.keras`), which is the model a run hands back."""
-
-    monitor: str = "val_loss"
-    mode: Literal["auto", "min", "max"] = "auto"
-    save_every_steps: int = Field(
-        0, ge=0, description="Also save the resume state every N optimizer updates (it is "
-        "always saved at epoch ends); rounded up to a multiple of steps_per_execution.")
-    write_interval_s: float = Field(
-        10.0, ge=0.0, description="Least seconds between writes of best.keras and of the "
-        "epoch-end resume state (both are kept in memory every epoch and written at the "
-        "end; a save can cost more than an epoch of a small model). 0: write every time.")
-
-
-class TensorBoardConfig(Toggle):
-    """TensorBoard logs under `<run>/tensorboard` (on by default)."""
-
-    update_freq: Union[Literal["epoch", "batch"], int] = "epoch"
-    histogram_freq: int = Field(0, ge=0)
-    profile_batch: int = Field(0, ge=0)
-    per_class_metrics: bool = Field(True, description="Validation precision/recall/F1 per "
-                                    "class every epoch (classification; a forward pass over val).")
-    confusion_matrix_freq: int = Field(10, ge=0, description="Epochs between validation "
-                                       "confusion-matrix images (and the last epoch); 0: none.")
-    sample_inputs: int = Field(16, ge=0, le=64, description="Training inputs in the sample "
-                               "grid image written at the start; 0: none.")
-    max_overhead: Optional[float] = Field(0.02, gt=0.0, le=1.0, description="Share of the "
-                                          "training time per-class metrics and images may use "
-                                          "(short epochs skip some); null: no limit.")
-    recipe_text: bool = Field(True, description="The resolved recipe in the Text tab.")
-    hparams: bool = Field(True, description="The recipe's values in the HParams tab.")
-    loss_scale: bool = Field(True, description="Log `loss_scale` under mixed_float16 (every "
-                             "gradient_norm_logger.every_n_steps steps).")
-
-
-class ReduceLROnPlateauConfig(Toggle):
-    """Multiply the LR by `factor` after `patience` epochs without improvement; composes with schedules."""
-
-    enabled: bool = False
-    monitor: str = "val_loss"
-    factor: float = Field(0.1, gt=0.0, lt=1.0)
-    patience: int = Field(5, ge=0)
-    min_delta: float = Field(1e-4, ge=0.0)
-    cooldown: int = Field(0, ge=0)
-    min_lr: float = Field(0.0, ge=0.0)
-
-
-class LoggerConfig(Toggle):
-    """A per-step logger (learning rate or gradient norm), on by default: logs, CSV, TensorBoard."""
-
-    every_n_steps: int = Field(10, ge=1, description="Log every N optimizer steps (at "
-                               "execution boundaries); host reads only on those steps.")
-
-
-class PythonCallback(Section):
-    """A callback of your own: `python: package.module:Factory` called with `args`."""
-
-    python: str = Field(description="`package.module:Factory` returning a keras Callback.")
-    args: dict[str, Any] = Field(default_factory=dict)
-
-    @field_validator("python")
-    @classmethod
-    def _ref(cls, value: str) -> str:
-        if not PYTHON_REF.match(value):
-            raise ValueError(f"{value!r} -> 'package.module:function'")
-        return value
-
-
-class CallbacksConfig(Section):
-    """Callbacks by name; each can be switched off with `name: false`."""
-
-    early_stopping: EarlyStoppingConfig = Field(default_factory=EarlyStoppingConfig)
-    checkpoint: CheckpointConfig = Field(default_factory=CheckpointConfig)
-    tensorboard: TensorBoardConfig = Field(default_factory=TensorBoardConfig)
-    reduce_lr_on_plateau: ReduceLROnPlateauConfig = Field(default_factory=ReduceLROnPlateauConfig)
-    learning_rate_logger: LoggerConfig = Field(default_factory=LoggerConfig)
-    gradient_norm_logger: LoggerConfig = Field(default_factory=LoggerConfig)
-    custom: list[PythonCallback] = Field(default_factory=list)
 
 
 # --------------------------------------------------------------- distribute

@@ -57,7 +57,7 @@ class TensorBoardConfig(Toggle):
                                        "confusion-matrix images (and the last epoch); 0: none.")
     sample_inputs: int = Field(16, ge=0, le=64, description="Training inputs in the sample "
                                "grid image written at the start; 0: none.")
-    max_overhead: Optional[float] = Field(0.02, gt=0.0, le=1.0, description="Share of the "
+    max_overhead: Optional[float] = Field(0.01, gt=0.0, le=1.0, description="Share of the "
                                           "training time per-class metrics and images may use "
                                           "(short epochs skip some); null: no limit.")
     recipe_text: bool = Field(True, description="The resolved recipe in the Text tab.")

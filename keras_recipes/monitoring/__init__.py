@@ -7,12 +7,15 @@ import importlib
 
 _EXPORTS = {
     "LossScaleLogger": "loss_scale_logger",
+    "MetricScalars": "metric_scalars",
+    "ProfileBatch": "profile_batch",
     "RecipeSummary": "recipe_summary",
     "RunState": "run_classifier",
     "SampleInputs": "sample_inputs",
     "StepScalars": "step_scalars",
     "SummaryDir": "summary_dir",
     "ValidationSummaries": "validation_summaries",
+    "WeightHistograms": "weight_histograms",
     "classify_run": "run_classifier",
     "confusion_matrix": "per_class_report",
     "format_report": "per_class_report",

@@ -8,12 +8,14 @@ from keras_recipes.monitoring.summary_dir import SummaryDir
 
 
 def monitoring_callbacks(recipe, run_dir: Path, data=None) -> list:
-    """TensorBoard extras for a run, in the order they must run.
+    """The TensorBoard callbacks for a run, in the order they must run.
 
     `LossScaleLogger` first (it adds to the logs), then `StepScalars`
     (per-step `learning_rate`, `grad_norm`, `loss_scale`), `RecipeSummary`,
-    `SampleInputs` and `ValidationSummaries`. Put them after the LR and
-    gradient-norm loggers and before Keras' `TensorBoard`/`CSVLogger`.
+    `SampleInputs`, `ValidationSummaries`, `WeightHistograms` and
+    `ProfileBatch` when asked for, and `MetricScalars` last (the epoch and
+    validation metrics; it closes the event files at the end of `fit`). Put
+    them after the LR and gradient-norm loggers and before `CSVLogger`.
 
     Example:
 
@@ -22,17 +24,18 @@ def monitoring_callbacks(recipe, run_dir: Path, data=None) -> list:
     Args:
         recipe: the validated `Recipe`.
         run_dir: the run directory (logs go to `<run_dir>/tensorboard`).
-        data: the run's `DataBundle`; without it, only the per-step scalars,
-            loss scale and recipe are written.
+        data: the run's `DataBundle`; without it, no sample inputs and no
+            per-class validation summaries are written.
 
     Returns:
         A list of callbacks; empty when `callbacks.tensorboard` is off.
     """
     from keras_recipes.monitoring.loss_scale_logger import LossScaleLogger
+    from keras_recipes.monitoring.metric_scalars import MetricScalars
+    from keras_recipes.monitoring.profile_batch import ProfileBatch
     from keras_recipes.monitoring.recipe_summary import RecipeSummary
-    from keras_recipes.monitoring.sample_inputs import SampleInputs
     from keras_recipes.monitoring.step_scalars import StepScalars
-    from keras_recipes.monitoring.validation_summaries import ValidationSummaries
+    from keras_recipes.monitoring.weight_histograms import WeightHistograms
 
     cfg = recipe.callbacks.tensorboard
     if not cfg.enabled:
@@ -46,8 +49,22 @@ def monitoring_callbacks(recipe, run_dir: Path, data=None) -> list:
     if cfg.recipe_text or cfg.hparams:
         callbacks.append(RecipeSummary(summaries, recipe.model_dump(mode="json"),
                                        text=cfg.recipe_text, hparams=cfg.hparams))
-    if data is None:
-        return callbacks
+    if data is not None:
+        callbacks += _data_summaries(cfg, summaries, data)
+    if cfg.histogram_freq:
+        callbacks.append(WeightHistograms(summaries, cfg.histogram_freq))
+    if cfg.profile_batch:
+        callbacks.append(ProfileBatch(summaries.logdir, cfg.profile_batch))
+    callbacks.append(MetricScalars(summaries, update_freq=cfg.update_freq))
+    return callbacks
+
+
+def _data_summaries(cfg, summaries, data) -> list:
+    """Sample inputs and per-class validation summaries (classification)."""
+    from keras_recipes.monitoring.sample_inputs import SampleInputs
+    from keras_recipes.monitoring.validation_summaries import ValidationSummaries
+
+    callbacks = []
     spec = data.spec
     classification = spec.task == "classification"
     if cfg.sample_inputs:

@@ -39,5 +39,5 @@ def write_lr_finder_curve(result, logdir: str | Path, run: str = "lr_finder") ->
     suggestion = "none" if result.suggestion is None else f"{result.suggestion:.3g}"
     summaries.text("lr_finder/suggestion", f"suggested learning rate: **{suggestion}**; flags: "
                    f"{', '.join(result.flags) or 'none'}; stop: {result.stop_reason}", run=run)
-    summaries.flush()
+    summaries.close()
     return Path(logdir) / run

@@ -58,4 +58,6 @@ class StepScalars(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self._done_before_epoch += self._done_in_epoch
+
+    def on_train_end(self, logs=None):
         self.summaries.flush()

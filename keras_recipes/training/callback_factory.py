@@ -57,11 +57,7 @@ def build_callbacks(recipe, run_dir: Path, has_val: bool, data=None) -> list:
     if cfg.tensorboard.enabled:
         from keras_recipes.monitoring import monitoring_callbacks
 
-        callbacks += monitoring_callbacks(recipe, run_dir, data)  # per-class, images, recipe
-        callbacks.append(keras.callbacks.TensorBoard(
-            str(run_dir / "tensorboard"), update_freq=cfg.tensorboard.update_freq,
-            histogram_freq=cfg.tensorboard.histogram_freq,
-            profile_batch=cfg.tensorboard.profile_batch))
+        callbacks += monitoring_callbacks(recipe, run_dir, data)
     for i, extra in enumerate(cfg.custom):
         factory = resolve_python_ref(extra.python, f"callbacks.custom[{i}].python")
         callbacks.append(factory(**extra.args))

@@ -58,7 +58,7 @@ def _steps_per_execution(recipe: Recipe, replicas: int, batches_per_epoch: int) 
     """`auto`: several batches per compiled call unless something needs every step.
 
     Keeps 1 under multi-replica strategies (Keras' multi-step execution fails
-    there), with per-batch TensorBoard (its step axis counts calls), one-cycle
+    there), with per-batch TensorBoard or profiling (they count calls), one-cycle
     momentum and custom callbacks. The learning-rate and gradient-norm loggers
     log at execution boundaries, so they keep it (measured by
     `tools/bench_monitoring.py`).
@@ -67,7 +67,8 @@ def _steps_per_execution(recipe: Recipe, replicas: int, batches_per_epoch: int) 
     if value != "auto":
         return value
     cb = recipe.callbacks
-    per_step = ((cb.tensorboard.enabled and cb.tensorboard.update_freq != "epoch")
+    per_step = ((cb.tensorboard.enabled and (cb.tensorboard.update_freq != "epoch"
+                                             or cb.tensorboard.profile_batch > 0))
                 or (recipe.schedule.name == "one_cycle" and recipe.schedule.cycle_momentum)
                 or bool(cb.custom))
     if replicas > 1 or per_step:

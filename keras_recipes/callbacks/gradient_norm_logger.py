@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import math
 import warnings
 
 import keras
 import numpy as np
 
-from keras_recipes.callbacks import _utils
+from keras_recipes.callbacks import _optimizer_taps, _utils
 from keras_recipes.callbacks._step_window import StepWindow
-
-# Set on an optimizer while a GradientNormLogger's hooks are installed on it.
-_HOOK_MARK = "_keras_recipes_grad_norm_hooked"
 
 
 class GradientNormLogger(keras.callbacks.Callback):
@@ -37,7 +33,9 @@ class GradientNormLogger(keras.callbacks.Callback):
     logs, so the other steps cost no host-device synchronization. The hooks
     are removed, and the train function retraced again, at the end of
     training. (If `fit` stops on an exception, Keras skips `on_train_end`:
-    the hooks stay until the next `GradientNormLogger` takes them over.)
+    the hooks stay until the next `GradientNormLogger` or
+    `LearningRateLogger` attaches to the optimizer.) The hooks are shared
+    with `LearningRateLogger`: both can be used in the same `fit`.
 
     Logs:
 
@@ -82,7 +80,7 @@ class GradientNormLogger(keras.callbacks.Callback):
         self.per_layer = _utils.check_bool("per_layer", per_layer)
         self._norms = None
         self._names = []
-        self._hooked = None
+        self._tap = None
         self._window = StepWindow(self.every_n_steps)
         self._epoch_values = []
 
@@ -91,14 +89,22 @@ class GradientNormLogger(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         optimizer = _utils.require_optimizer(self)
         inner = _utils.unwrap_optimizer(optimizer)
-        if not hasattr(inner, "_all_reduce_sum_gradients") or not hasattr(inner, "_var_key"):
+        if not _optimizer_taps.supported(inner):
             raise ValueError(
                 "GradientNormLogger needs the TensorFlow backend's Keras "
                 f"optimizers; got {type(inner).__name__}. Set KERAS_BACKEND="
                 "tensorflow, or remove GradientNormLogger from the callbacks."
             )
-        owner = getattr(optimizer, _HOOK_MARK, None)
-        if owner is not None and owner is not self:
+        variables = list(self.model.trainable_variables)
+        self._names = ["grad_norm"]
+        if self.per_layer:
+            self._names += [f"grad_norm/{_path(v)}" for v in variables]
+        index = {inner._var_key(v): i + 1 for i, v in enumerate(variables)}
+        self._norms = _optimizer_taps.tap_variable(
+            self.model, np.full((len(self._names),), np.nan, dtype="float32"), "grad_norms")
+        self._tap = self._make_tap(inner, index, len(variables))
+        replaced = _optimizer_taps.attach(self.model, self._tap)
+        if replaced is not None and replaced.owner is not self:
             # Another logger in this `fit`, or one whose `fit` ended in an
             # exception (Keras then skips `on_train_end`): take its place.
             warnings.warn(
@@ -107,40 +113,16 @@ class GradientNormLogger(keras.callbacks.Callback):
                 "a single GradientNormLogger to `fit()`.",
                 stacklevel=2,
             )
-            _remove_hooks(optimizer, inner)
-        elif owner is self:
-            _remove_hooks(optimizer, inner)
-        variables = list(self.model.trainable_variables)
-        self._names = ["grad_norm"]
-        if self.per_layer:
-            self._names += [f"grad_norm/{_path(v)}" for v in variables]
-        index = {inner._var_key(v): i + 1 for i, v in enumerate(variables)}
-
-        strategy = getattr(self.model, "distribute_strategy", None)
-        scope = strategy.scope() if strategy is not None else contextlib.nullcontext()
-        with scope:
-            self._norms = keras.Variable(
-                np.full((len(self._names),), np.nan, dtype="float32"),
-                dtype="float32",
-                trainable=False,
-                name="grad_norms",
-                aggregation="only_first_replica",
-            )
-        self._install(optimizer, inner, index, len(variables))
-        _utils.retrace_train_function(self.model)
         self._window.reset()
 
-    def _install(self, optimizer, inner, index, num_variables):
+    def _make_tap(self, inner, index, num_variables):
         import tensorflow as tf
 
         norms = self._norms
         per_layer = self.per_layer
-        all_reduce = inner._all_reduce_sum_gradients
-        apply = optimizer.apply
         nan = tf.fill([len(self._names)], float("nan"))
 
-        def all_reduce_and_measure(grads_and_vars):
-            reduced = all_reduce(grads_and_vars)
+        def measure(reduced):
             squares = [tf.constant(0.0, tf.float32)] * (num_variables + 1)
             total = []
             for grad, var in reduced:
@@ -153,31 +135,18 @@ class GradientNormLogger(keras.callbacks.Callback):
                     if i is not None:
                         squares[i] = square
             squares[0] = tf.add_n(total) if total else tf.constant(0.0, tf.float32)
-            values = tf.sqrt(tf.stack(squares if per_layer else squares[:1]))
-            norms.assign(values)
-            return reduced
+            norms.assign(tf.sqrt(tf.stack(squares if per_layer else squares[:1])))
 
-        def apply_and_reset(grads, trainable_variables=None):
+        def reset():
             # Steps that end up applying nothing report `nan`.
             norms.assign(nan)
-            return apply(grads, trainable_variables)
 
-        inner._all_reduce_sum_gradients = all_reduce_and_measure
-        optimizer.apply = apply_and_reset
-        setattr(optimizer, _HOOK_MARK, self)
-        self._hooked = (optimizer, inner)
-
-    def _uninstall(self):
-        if self._hooked is None:
-            return
-        optimizer, inner = self._hooked
-        self._hooked = None
-        if getattr(optimizer, _HOOK_MARK, None) is self:
-            _remove_hooks(optimizer, inner)
-            _utils.retrace_train_function(self.model)
+        return _optimizer_taps.Tap(self, "grad_norm", before_apply=reset, on_reduced=measure)
 
     def on_train_end(self, logs=None):
-        self._uninstall()
+        if self._tap is not None:
+            _optimizer_taps.detach(self.model, self._tap)
+            self._tap = None
 
     # --- logging -------------------------------------------------------------
 
@@ -204,14 +173,6 @@ class GradientNormLogger(keras.callbacks.Callback):
         else:
             values = _utils.to_numpy(self._norms)
         logs.update(zip(self._names, (float(v) for v in values)))
-
-
-def _remove_hooks(optimizer, inner) -> None:
-    """Deletes the instance attributes, so the class methods apply again."""
-    for obj, name in ((inner, "_all_reduce_sum_gradients"), (optimizer, "apply"),
-                      (optimizer, _HOOK_MARK)):
-        if name in vars(obj):
-            delattr(obj, name)
 
 
 def _path(variable) -> str:

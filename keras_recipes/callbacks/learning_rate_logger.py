@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import keras
+import math
 
-from keras_recipes.callbacks import _utils
+import keras
+from keras import ops
+
+from keras_recipes.callbacks import _optimizer_taps, _utils
 from keras_recipes.callbacks._step_window import StepWindow
 
 
@@ -24,6 +27,19 @@ class LearningRateLogger(keras.callbacks.Callback):
       (unless another callback, e.g. `ReduceLROnPlateau`, already set it to
       that same value). History, CSVLogger and TensorBoard record it if they
       come after this callback in the list (Keras appends History itself).
+
+    How: at the start of training the callback hooks, on this optimizer
+    instance only, the point where the TensorFlow optimizer applies an update
+    (the same hooks as `GradientNormLogger`; both can be used in one `fit`),
+    so that the train step also copies the learning rate it uses into a
+    non-trainable variable; Keras retraces the train function. A logged step
+    costs one read of that variable. The hooks are removed, and the train
+    function retraced again, at the end of training. A step that applies no
+    update (skipped by a `LossScaleOptimizer` because its gradients were not
+    finite, or only accumulating gradients) keeps the value of the last update;
+    before the first update of a `fit` the value is computed on the host from
+    the optimizer (its schedule at `iterations - 1`). Optimizers that are not
+    TensorFlow-backend Keras optimizers are always read that way.
 
     Deciding which batches to log is done on the host (from the batch index
     Keras passes), so steps that are not logged cost no device read. With
@@ -55,16 +71,36 @@ class LearningRateLogger(keras.callbacks.Callback):
         super().__init__()
         self.every_n_steps = _utils.check_int("every_n_steps", every_n_steps, ge=1)
         self._window = StepWindow(self.every_n_steps)
-        self._read = None
+        self._optimizer = None
+        self._applied = None  # the variable the train step writes the learning rate into
+        self._tap = None
         self._last = None  # (steps done, value) of the latest read
 
     def on_train_begin(self, logs=None):
-        self._read = _compiled_reader(_utils.require_optimizer(self), self.model)
+        self._optimizer = _utils.require_optimizer(self)
         self._window.reset()
         self._last = None
+        if _optimizer_taps.supported(self._optimizer):
+            self._applied = _optimizer_taps.tap_variable(
+                self.model, math.nan, "applied_learning_rate")
+            self._tap = _learning_rate_tap(self, self._optimizer, self._applied)
+            _optimizer_taps.attach(self.model, self._tap)
+
+    def on_train_end(self, logs=None):
+        if self._tap is not None:
+            _optimizer_taps.detach(self.model, self._tap)
+            self._tap = None
 
     def on_epoch_begin(self, epoch, logs=None):
         self._window.begin_epoch()
+
+    def _read(self) -> float:
+        """The learning rate of the last update: the tap's variable, else computed."""
+        if self._tap is not None and self._tap.attached:
+            value = float(self._applied.numpy())
+            if not math.isnan(value):  # nan: no update applied yet in this fit
+                return value
+        return _utils.last_step_learning_rate(self._optimizer)
 
     def _value(self) -> float:
         """The last step's learning rate; read once per step count."""
@@ -82,49 +118,16 @@ class LearningRateLogger(keras.callbacks.Callback):
             logs["learning_rate"] = self._value()
 
 
-def _compiled_reader(optimizer, model):
-    """`last_step_learning_rate(optimizer)` as one traced call (a few eager ops otherwise).
+def _learning_rate_tap(owner, optimizer, variable):
+    """A tap writing the learning rate of each applied update into `variable`.
 
-    Evaluating a schedule eagerly costs milliseconds on CPU (measured by
-    `tools/bench_monitoring.py`); a `tf.function` reading `iterations` (and
-    any variable the schedule holds, such as a plateau scale) costs one call.
-    It is traced again when the optimizer's schedule object changes (e.g.
-    `ReduceLROnPlateau` wraps it at the start of training). Falls back to the
-    eager read with several replicas (their variables are read per replica)
-    and where tracing is not possible.
+    It runs with the all-reduced gradients, inside the optimizer's `apply`
+    before it increments `iterations`: `learning_rate` there is the value the
+    update uses (a schedule at the step's `iterations`, or the variable).
     """
-    eager = lambda: _utils.last_step_learning_rate(optimizer)  # noqa: E731
-    strategy = getattr(model, "distribute_strategy", None)
-    if getattr(strategy, "num_replicas_in_sync", 1) > 1:
-        return eager
     inner = _utils.unwrap_optimizer(optimizer)
-    traced = {}  # id(schedule) -> tf.function, or None where tracing failed
 
-    def read() -> float:
-        schedule = _utils.lr_object(inner)
-        if not isinstance(schedule, _utils.LearningRateSchedule):
-            return eager()
-        key = id(schedule)
-        if key not in traced:
-            traced.clear()
-            traced[key] = _trace(schedule, _utils.raw_iterations(inner))
-        fn = traced[key]
-        return eager() if fn is None else float(fn())
+    def record(grads_and_vars):
+        variable.assign(ops.cast(inner.learning_rate, "float32"))
 
-    return read
-
-
-def _trace(schedule, iterations):
-    """A traced `schedule(max(iterations - 1, 0))`, or None if it cannot be traced."""
-    try:
-        import tensorflow as tf
-
-        @tf.function(autograph=False)
-        def last_step():
-            step = tf.maximum(tf.convert_to_tensor(iterations) - 1, 0)
-            return tf.cast(schedule(step), tf.float32)
-
-        last_step()
-    except Exception:  # e.g. a schedule that only takes Python numbers
-        return None
-    return last_step
+    return _optimizer_taps.Tap(owner, "learning_rate", on_reduced=record)

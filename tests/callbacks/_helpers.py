@@ -92,13 +92,15 @@ class ImpliedLearningRate(keras.callbacks.Callback):
     Before a batch it computes the batch's gradient by hand (mean squared
     error; `x`, `y` in the order `fit` sees them, i.e. `shuffle=False`);
     after it, the weight change `dw`; the applied rate is
-    `-sum(dw * g) / sum(g * g)` (exact for SGD without momentum).
+    `-sum(dw * g) / sum(g * g)` (exact for SGD without momentum). `norms`
+    keeps each batch's gradient norm `sqrt(sum(g * g))`.
     """
 
     def __init__(self, x, y, batch_size):
         super().__init__()
         self.x, self.y, self.batch_size = x, y, batch_size
         self.values = []
+        self.norms = []
         self._before = None
 
     def on_train_batch_begin(self, batch, logs=None):
@@ -113,6 +115,7 @@ class ImpliedLearningRate(keras.callbacks.Callback):
             [np.array(keras.ops.convert_to_numpy(v)) for v in self.model.trainable_variables],
             [np.array(g) for g in grads],
         )
+        self.norms.append(float(np.sqrt(sum(np.sum(np.square(g)) for g in self._before[1]))))
 
     def on_train_batch_end(self, batch, logs=None):
         weights, grads = self._before

@@ -80,6 +80,28 @@ def main():
         "factor_per_replica": [float(v) for v in strategy.experimental_local_results(
             factor.value)],
     }
+    # Both loggers in one fit (sharing the optimizer hooks), twice.
+    schedule = keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=1, decay_rate=0.9)
+    keras.utils.set_random_seed(2)
+    with strategy.scope():
+        model = mlp()
+        model.compile(optimizer=keras.optimizers.SGD(schedule), loss="mse")
+    out["both"] = []
+    for _ in range(2):
+        recorder = Recorder()
+        implied = ImpliedLearningRate(x, y, batch_size=8)
+        logger = LearningRateLogger()
+        model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0,
+                  callbacks=[implied, logger, GradientNormLogger(), recorder])
+        out["both"].append({
+            "learning_rate": recorder.column("learning_rate"),
+            "epoch_learning_rate": recorder.column("learning_rate", "epochs"),
+            "applied": implied.values,
+            "grad_norm": recorder.column("grad_norm"),
+            "hand_norm": implied.norms,
+            "recorded_in_step": float(logger._applied.numpy()),
+            "hooks_left": sorted({"apply", "_keras_recipes_taps"} & set(vars(model.optimizer))),
+        })
     print(json.dumps(out))
 
 

@@ -32,3 +32,14 @@ def test_plateau_on_schedule_logged_and_applied(mirrored):
     # The learning rate the replicas really applied (from the weight updates).
     np.testing.assert_allclose(result["applied"], result["expected"], rtol=1e-4)
     assert result["factor_per_replica"] == [0.0625, 0.0625]
+
+
+def test_both_loggers_share_the_hooks(mirrored):
+    for fit, result in enumerate(mirrored["both"]):  # the second fit starts at step 8
+        expected = 0.1 * 0.9 ** np.arange(8 * fit, 8 * fit + 8)
+        np.testing.assert_allclose(result["learning_rate"], expected, rtol=1e-6)
+        np.testing.assert_allclose(result["applied"], expected, rtol=1e-4)
+        np.testing.assert_allclose(result["epoch_learning_rate"], expected[[3, 7]], rtol=1e-6)
+        np.testing.assert_allclose(result["grad_norm"], result["hand_norm"], rtol=1e-5)
+        assert result["recorded_in_step"] == pytest.approx(expected[-1], rel=1e-6)
+        assert result["hooks_left"] == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import os
@@ -155,6 +156,7 @@ class _EventFile:
         self._records.close()
 
 
+@functools.lru_cache(maxsize=None)
 def _scalar_metadata():
     from tensorboard.plugins.scalar.metadata import create_summary_metadata
 

@@ -28,7 +28,9 @@ than the overhead sought, so the difference of medians is backed by a direct
 measure: `hooks ms/step` is the wall time spent inside the monitoring
 callbacks' epoch and batch hooks (steady epochs; timed around each call on
 the training thread) per training step, and `hooks %` that time relative to
-the `none` job's mean epoch. What it leaves out is work inside the compiled
+the `none` job's mean epoch. `CPU ovh %` compares the median epoch's CPU time
+of this process (all threads), which other processes' load moves less. What
+the hook timing leaves out is work inside the compiled
 train step (the loggers' in-graph taps), which the `loggers_unread` job
 isolates: the loggers attached but reading nothing after the first step.
 
@@ -122,6 +124,7 @@ def job(recipe: str, epochs: int, overrides: list, keras_tensorboard: bool = Fal
         return {**result, "ms_per_step": 1000 * result["steady_epoch_s"] / steps,
                 "hooks_ms_per_step": 1000 * clock.seconds / (steady_epochs * steps),
                 "mean_ms_per_step": 1000 * result["mean_epoch_s"] / steps,
+                "cpu_ms_per_step": 1000 * result["steady_epoch_cpu_s"] / steps,
                 "train_ms_per_step": 1000 * result["num_train"]
                 / (result["steady_samples_per_s"] * steps)}
     return run
@@ -155,19 +158,21 @@ def main() -> None:
                                         keras_tensorboard=True)}
         runs[recipe] = alternate(jobs, args.reps, before_each=clear_keras)
         rows = {name: {key: median(r[key] for r in results)
-                       for key in ("ms_per_step", "mean_ms_per_step", "train_ms_per_step",
+                       for key in ("ms_per_step", "mean_ms_per_step", "cpu_ms_per_step",
+                                   "train_ms_per_step",
                                    "hooks_ms_per_step", "first_epoch_s", "fit_s")}
                 for name, results in runs[recipe].items()}
         none = rows["none"]
         for row in rows.values():
             for key, base in (("overhead_pct", "ms_per_step"),
                               ("mean_overhead_pct", "mean_ms_per_step"),
+                              ("cpu_overhead_pct", "cpu_ms_per_step"),
                               ("train_overhead_pct", "train_ms_per_step")):
                 row[key] = 100 * (row[base] / none[base] - 1)
             row["hooks_pct"] = 100 * row["hooks_ms_per_step"] / none["mean_ms_per_step"]
         summary[recipe] = {key: rows["full"][key] for key in
-                           ("overhead_pct", "mean_overhead_pct", "train_overhead_pct",
-                            "hooks_pct")}
+                           ("overhead_pct", "mean_overhead_pct", "cpu_overhead_pct",
+                            "train_overhead_pct", "hooks_pct")}
         summary[recipe]["jobs"] = rows
         blocks.append(f"{recipe}: full monitoring costs {rows['full']['overhead_pct']:+.1f}% "
                       f"per step (its callbacks' own time: {rows['full']['hooks_pct']:.1f}%)\n"
@@ -178,6 +183,7 @@ def main() -> None:
                           ("first_epoch_s", "1st epoch s", ".2f"), ("fit_s", "fit s", ".2f"),
                           ("overhead_pct", "overhead %", "+.1f"),
                           ("mean_overhead_pct", "mean ovh %", "+.1f"),
+                          ("cpu_overhead_pct", "CPU ovh %", "+.1f"),
                           ("train_overhead_pct", "train ovh %", "+.1f"),
                           ("hooks_ms_per_step", "hooks ms/step", ".4f"),
                           ("hooks_pct", "hooks %", ".2f")]))

@@ -155,7 +155,9 @@ def fit_timer():
     validation (`on_test_begin`) or the epoch's end, so validation, checkpoints
     and epoch-end logging are left out of `train_seconds`. `epoch_seconds`
     run from one `on_epoch_begin` to the next (the last to `on_train_end`):
-    everything an epoch costs, every callback's epoch-end work included.
+    everything an epoch costs, every callback's epoch-end work included;
+    `epoch_cpu_seconds` the same spans in CPU time of this process (all its
+    threads), which other processes' load moves less than wall time.
     Put the timer first in the callback list.
     """
     import keras
@@ -165,12 +167,14 @@ def fit_timer():
             self.start = time.perf_counter()
             self.train_seconds = []
             self.epoch_starts = []
+            self.cpu_starts = []
             self.val_accuracy = []  # (value, perf_counter) at each epoch's end
             self._epoch = None
 
         def on_epoch_begin(self, epoch, logs=None):
             self._epoch = time.perf_counter()
             self.epoch_starts.append(self._epoch)
+            self.cpu_starts.append(time.process_time())
 
         def _close_epoch(self):
             if self._epoch is not None:
@@ -189,6 +193,8 @@ def fit_timer():
             self.seconds = end - self.start
             marks = self.epoch_starts + [end]
             self.epoch_seconds = [b - a for a, b in zip(marks, marks[1:])]
+            cpu = self.cpu_starts + [time.process_time()]
+            self.epoch_cpu_seconds = [b - a for a, b in zip(cpu, cpu[1:])]
 
     return FitTimer()
 
@@ -210,7 +216,8 @@ def throughput(timer, samples_per_epoch: int) -> dict:
             "samples_per_s": samples_per_epoch * len(epochs) / sum(epochs),
             "steady_samples_per_s": samples_per_epoch / median(steady),
             "first_epoch_s": epochs[0], "steady_epoch_s": median(whole),
-            "mean_epoch_s": sum(whole) / len(whole)}
+            "mean_epoch_s": sum(whole) / len(whole),
+            "steady_epoch_cpu_s": median(timer.epoch_cpu_seconds[1:] or timer.epoch_cpu_seconds)}
 
 
 def clear_keras() -> None:

@@ -29,12 +29,13 @@ class MetricScalars(keras.callbacks.Callback):
     them; a later write opens new ones), so put it after the other callbacks
     that write to the same `SummaryDir`.
 
-    Values go through `SummaryDir`'s Python event writer (its background
-    thread does the file work) instead of eager `tf.summary` ops, and nothing
-    is read from the device except `optimizer.iterations` once per
-    validation. Keras' callback also evaluates the learning-rate schedule
-    eagerly every epoch; here the learning rate is the `LearningRateLogger`'s
-    value. `tools/bench_monitoring.py` measures both.
+    Values go through `SummaryDir` (summary protobufs appended by TensorFlow's
+    record writer) instead of eager `tf.summary` ops, and nothing is read from
+    the device after `fit` starts: the optimizer step is `optimizer.iterations`
+    at the start of `fit` plus the batches counted on the host (divided by the
+    optimizer's `gradient_accumulation_steps`). Keras' callback also evaluates the learning-rate
+    schedule eagerly every epoch; here the learning rate is the
+    `LearningRateLogger`'s value. `tools/bench_monitoring.py` measures both.
 
     Example:
 
@@ -52,36 +53,33 @@ class MetricScalars(keras.callbacks.Callback):
         self.summaries = summaries
         self.update_freq = 1 if update_freq == "batch" else update_freq
         self.write_model = write_model
-        self._window = None if self.update_freq == "epoch" else StepWindow(int(self.update_freq))
+        # Counts this fit's batches on the host (the batch axis and the optimizer step).
+        self._window = StepWindow(1 if self.update_freq == "epoch" else int(self.update_freq))
         self._model_written = False
         self._steps_before = 0
 
     def on_train_begin(self, logs=None):
-        if self._window is not None:
-            self._window.reset()
-            self._steps_before = _iterations(self.model)
+        self._window.reset()
+        self._steps_before = _iterations(self.model)
         if self.write_model and not self._model_written:
             self._model_written = True
             _write_model_config(self.summaries, self.model)
 
     def on_epoch_begin(self, epoch, logs=None):
-        if self._window is not None:
-            self._window.begin_epoch()
+        self._window.begin_epoch()
 
     def on_train_batch_end(self, batch, logs=None):
-        if self._window is not None and self._window.end_batch(batch) and logs:
+        if self._window.end_batch(batch) and logs and self.update_freq != "epoch":
             self.summaries.scalars({f"batch_{k}": v for k, v in _scalars(logs).items()},
                                    self._steps_before + self._window.steps_done, run="train")
 
     def on_test_end(self, logs=None):
         values = _scalars(logs)
-        if values and self._has_optimizer():
+        if values and self._window.steps_done:  # validation inside `fit`
+            updates = self._window.steps_done // _batches_per_update(self.model)
             self.summaries.scalars({f"evaluation_{k}_vs_iterations": v
                                     for k, v in values.items()},
-                                   _iterations(self.model), run="validation")
-
-    def _has_optimizer(self) -> bool:
-        return getattr(getattr(self.model, "optimizer", None), "iterations", None) is not None
+                                   self._steps_before + updates, run="validation")
 
     def on_epoch_end(self, epoch, logs=None):
         values = _scalars(logs)
@@ -100,6 +98,13 @@ def _iterations(model) -> int:
     """Optimizer steps done (subsequent `fit` calls and resumed runs continue the axis)."""
     iterations = getattr(getattr(model, "optimizer", None), "iterations", None)
     return 0 if iterations is None else int(to_numpy(iterations))
+
+
+def _batches_per_update(model) -> int:
+    """Batches per optimizer update: the Keras optimizer's `gradient_accumulation_steps`,
+    else 1 (`RecipeModel` accumulates inside one batch: one update each)."""
+    optimizer = getattr(model, "optimizer", None)
+    return max(1, int(getattr(optimizer, "gradient_accumulation_steps", None) or 1))
 
 
 def _scalars(logs) -> dict:

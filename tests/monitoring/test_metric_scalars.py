@@ -86,3 +86,17 @@ def test_profile_batch_writes_a_trace(tmp_path):
     _fit([ProfileBatch(tmp_path, batch=2)], epochs=1)
     traces = list((tmp_path / "train" / "plugins" / "profile").rglob("*.xplane.pb"))
     assert len(traces) == 1 and traces[0].stat().st_size > 0
+
+
+def test_evaluation_step_counts_updates_under_keras_gradient_accumulation(tmp_path):
+    keras.utils.set_random_seed(0)
+    x, y = np.ones((32, 3), "float32"), np.zeros((32, 1), "float32")
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(0.1, gradient_accumulation_steps=2),
+                  loss="mse")
+    callback = MetricScalars(SummaryDir(tmp_path))
+    for _ in range(2):  # a second fit continues from optimizer.iterations
+        model.fit(x, y, validation_data=(x, y), batch_size=8, epochs=2, verbose=0,
+                  callbacks=[callback])
+    _, values = read_events(tmp_path / "validation")["evaluation_loss_vs_iterations"]
+    assert [s for s, _ in values] == [2, 4, 6, 8] and int(model.optimizer.iterations) == 8

@@ -12,6 +12,7 @@ entries in modules of their own.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal, Optional, Union
 
 from pydantic import Field, field_validator, model_validator
@@ -216,6 +217,9 @@ _OPTIMIZER_KEYS = {
     "epsilon": ("adam", "adamw", "rmsprop"), "momentum": ("sgd", "rmsprop"),
     "nesterov": ("sgd",),
 }
+# What `optimizer.decay_exclude` may name, besides `path:TEXT`.
+DECAY_EXCLUDE_KINDS = ("bias", "norm", "embedding")
+_KINDS = ", ".join(map(repr, DECAY_EXCLUDE_KINDS))
 
 
 class OptimizerConfig(Section):
@@ -227,6 +231,11 @@ class OptimizerConfig(Section):
         "lion 1e-4.")
     weight_decay: Optional[float] = Field(
         None, ge=0.0, description="Decoupled weight decay; default 0.01 for adamw and lion.")
+    decay_exclude: list[str] = Field(
+        default_factory=lambda: ["bias", "norm"], description="Variables weight decay "
+        "skips (only with weight_decay > 0): `bias`, `norm` (batch/layer/group/RMS-norm "
+        "scales and offsets), `embedding` (token and position embeddings), `path:TEXT` "
+        "(variables whose path contains TEXT); `[]` decays every variable.")
     beta_1: Optional[float] = Field(None, ge=0.0, lt=1.0)
     beta_2: Optional[float] = Field(None, ge=0.0, lt=1.0)
     epsilon: Optional[float] = Field(None, gt=0.0)
@@ -249,11 +258,29 @@ class OptimizerConfig(Section):
         if len(clips) > 1:
             problems.append((clips[1], f"given together with {clips[0]} -> only one of "
                                        "clipnorm, global_clipnorm, clipvalue"))
+        problems += self._decay_exclude_problems()
         _raise_if(problems)
         for key, value in OPTIMIZER_DEFAULTS[self.name].items():
             if getattr(self, key) is None:
                 self.__dict__[key] = value
         return self
+
+    def _decay_exclude_problems(self) -> list[tuple[str, str]]:
+        from keras_recipes.registry import did_you_mean
+
+        problems = [("decay_exclude", f"{item!r} -> one of {_KINDS}, 'path:TEXT'"
+                                      f"{did_you_mean(item, DECAY_EXCLUDE_KINDS)}")
+                    for item in self.decay_exclude
+                    if item not in DECAY_EXCLUDE_KINDS and not re.fullmatch(r"path:.+", item)]
+        decay = self.weight_decay
+        if decay is None:
+            decay = OPTIMIZER_DEFAULTS[self.name].get("weight_decay")
+        default = type(self).model_fields["decay_exclude"].get_default(call_default_factory=True)
+        if not decay and self.decay_exclude != default:
+            problems.append(("decay_exclude", f"{self.decay_exclude!r} -> only used with "
+                             f"weight decay on (here optimizer.weight_decay is {decay} for "
+                             f"name '{self.name}'; set weight_decay > 0)"))
+        return problems
 
 
 # ----------------------------------------------------------------- schedule

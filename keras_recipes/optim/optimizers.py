@@ -15,6 +15,11 @@ OPTIMIZERS.register("sgd")(keras.optimizers.SGD)
 OPTIMIZERS.register("lion")(keras.optimizers.Lion)
 OPTIMIZERS.register("rmsprop")(keras.optimizers.RMSprop)
 
+# Layers whose weights `decay_exclude: [norm]` / `[embedding]` name (all their weights).
+_NORM_LAYERS = tuple(getattr(keras.layers, name) for name in (
+    "BatchNormalization", "LayerNormalization", "GroupNormalization", "RMSNormalization",
+    "UnitNormalization") if hasattr(keras.layers, name))
+
 _PASSED = ("weight_decay", "beta_1", "beta_2", "epsilon", "momentum", "nesterov", "clipnorm",
            "global_clipnorm", "clipvalue")
 
@@ -34,7 +39,7 @@ def scaled_learning_rate(config, global_batch: int, reference_batch: int) -> tup
     return config.learning_rate * factor, factor
 
 
-def build_optimizer(config, learning_rate, clip_in_optimizer: bool = True):
+def build_optimizer(config, learning_rate, clip_in_optimizer: bool = True, model=None):
     """Builds `config.name` with `learning_rate` (a float or a schedule).
 
     Only the keys that apply to the optimizer are passed; the schema already
@@ -46,6 +51,8 @@ def build_optimizer(config, learning_rate, clip_in_optimizer: bool = True):
         clip_in_optimizer: pass `clipnorm`/`global_clipnorm`/`clipvalue` to the
             optimizer. `RecipeModel` clips itself (after the all-reduce), so the
             trainer passes False for it.
+        model: the built model it will train: with weight decay on, its variables
+            named by `config.decay_exclude` are excluded from the decay.
     """
     kwargs = {k: getattr(config, k) for k in _PASSED if getattr(config, k) is not None}
     if config.name != "sgd":
@@ -53,4 +60,51 @@ def build_optimizer(config, learning_rate, clip_in_optimizer: bool = True):
     if not clip_in_optimizer:
         for key in ("clipnorm", "global_clipnorm", "clipvalue"):
             kwargs.pop(key, None)
-    return OPTIMIZERS.get(config.name)(learning_rate=learning_rate, **kwargs)
+    optimizer = OPTIMIZERS.get(config.name)(learning_rate=learning_rate, **kwargs)
+    if model is not None and optimizer.weight_decay:
+        exclude_from_decay(optimizer, decay_excluded(model, config.decay_exclude))
+    return optimizer
+
+
+def decay_excluded(model, exclude) -> list:
+    """The trainable variables of a built `model` that `exclude` names.
+
+    Variables are classified by the layer that owns them, not by name: `norm` is
+    every weight of a normalization layer (batch/layer/group/RMS norm), `embedding`
+    every weight of an `Embedding` and the package's `PositionEmbedding`, `bias`
+    a layer's `bias` (Dense, Conv, EinsumDense inside attention, ...) or a variable
+    named `bias`; `path:TEXT` matches TEXT inside the variable's path.
+
+    Example:
+
+    >>> [v.path for v in decay_excluded(mlp, ["bias", "norm"])]
+    ['hidden0_norm/gamma', 'hidden0_norm/beta', 'output/bias']
+    """
+    from keras_recipes.models.transformer import PositionEmbedding
+
+    kinds = set(exclude)
+    texts = [item.removeprefix("path:") for item in kinds if item.startswith("path:")]
+    chosen = set()
+    for layer in model._flatten_layers(include_self=True, recursive=True):
+        if ("norm" in kinds and isinstance(layer, _NORM_LAYERS)) or (
+                "embedding" in kinds
+                and isinstance(layer, (keras.layers.Embedding, PositionEmbedding))):
+            chosen.update(id(v) for v in layer.trainable_weights)
+        bias = getattr(layer, "bias", None)
+        if "bias" in kinds and isinstance(bias, keras.Variable):
+            chosen.add(id(bias))
+    return [v for v in model.trainable_variables if id(v) in chosen
+            or ("bias" in kinds and v.name == "bias") or any(t in v.path for t in texts)]
+
+
+def exclude_from_decay(optimizer, variables) -> None:
+    """Excludes `variables` from `optimizer`'s weight decay (the inner optimizer of a
+    `LossScaleOptimizer`); call it before the optimizer is built.
+
+    Keras keys the exclusion by variable identity (a distributed variable by its
+    container), so it holds under a `tf.distribute` strategy; it is not saved with
+    a `.keras` model.
+    """
+    from keras_recipes.callbacks._utils import unwrap_optimizer
+
+    unwrap_optimizer(optimizer).exclude_from_weight_decay(var_list=list(variables))

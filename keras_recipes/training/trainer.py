@@ -255,7 +255,8 @@ def prepare(recipe: Recipe, echo: Callable[[str], None] = print) -> Prepared:
 
         schedule = plateau_scalable(build_schedule(recipe.schedule, lr, budget))
         optimizer = build_optimizer(recipe.optimizer, schedule,
-                                    clip_in_optimizer=not isinstance(model, RecipeModel))
+                                    clip_in_optimizer=not isinstance(model, RecipeModel),
+                                    model=model)
         model.compile(optimizer=optimizer, loss=build_loss(recipe.training, spec.task),
                       metrics=build_metrics(recipe.training, spec.task),
                       steps_per_execution=plan.steps_per_execution,

@@ -155,6 +155,8 @@ def run(recipe: str, epochs: int, feed: str, callbacks=(), steps_per_execution: 
     name, lr = optimizer(steps, epochs)
     opt = (keras.optimizers.Adam(lr, epsilon=1e-8) if name == "adam"
            else keras.optimizers.AdamW(lr, weight_decay=0.01, epsilon=1e-8))
+    if name != "adam":  # no decay on biases and norm scales/offsets, as the recipe's default
+        opt.exclude_from_weight_decay(var_names=["bias", "gamma", "beta"])
     model = build()
     model.compile(opt, loss, metrics=["accuracy"], steps_per_execution=steps_per_execution)
     if feed == "numpy":

@@ -1,4 +1,9 @@
-"""Monitoring: TensorBoard extras as Keras callbacks, and the after-training run report.
+"""Monitoring: TensorBoard as Keras callbacks, and the after-training run report.
+
+`SummaryDir` writes event files without TensorFlow ops; `MetricScalars`
+(epoch curves under Keras' tags), `WeightHistograms` and `ProfileBatch` stand
+in for `keras.callbacks.TensorBoard`; `StepScalars`, `ValidationSummaries`,
+`SampleInputs`, `RecipeSummary` and `LossScaleLogger` add the extras.
 
 Names are imported on first use (PEP 562), so `board` starts without TensorFlow.
 """

@@ -61,7 +61,15 @@ def build_optimizer(config, learning_rate, clip_in_optimizer: bool = True, model
         for key in ("clipnorm", "global_clipnorm", "clipvalue"):
             kwargs.pop(key, None)
     optimizer = OPTIMIZERS.get(config.name)(learning_rate=learning_rate, **kwargs)
-    if model is not None and optimizer.weight_decay:
+    if model is not None and optimizer.weight_decay and config.decay_exclude:
+        if not model.trainable_variables:
+            import warnings
+
+            warnings.warn("optimizer.decay_exclude: the model has no variables yet (a "
+                          "subclassed model that is not built), so weight decay applies to "
+                          "every variable. Build the model in model.python (call it on an "
+                          "input or give it an Input) to exempt biases and norms.",
+                          stacklevel=2)
         exclude_from_decay(optimizer, decay_excluded(model, config.decay_exclude))
     return optimizer
 

@@ -187,3 +187,23 @@ def test_exclusion_holds_under_mirrored_strategy():
     assert plain["replicas"] == mixed["replicas"] == 2
     _check_zero_gradient_step(plain, "SGD")
     _check_zero_gradient_step(mixed, "LossScaleOptimizer")
+
+
+
+def test_unbuilt_model_warns_that_everything_decays():
+    import warnings
+
+    class Unbuilt(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = keras.layers.Dense(2)
+
+        def call(self, x):
+            return self.dense(x)
+
+    with pytest.warns(UserWarning, match="optimizer.decay_exclude: the model has no variables"):
+        build_optimizer(_opt(name="adamw", learning_rate=0.1), 0.1, model=Unbuilt())
+    with warnings.catch_warnings():  # nothing to exempt: no warning
+        warnings.simplefilter("error")
+        build_optimizer(_opt(name="adamw", learning_rate=0.1, decay_exclude=[]), 0.1,
+                        model=Unbuilt())

@@ -43,6 +43,12 @@ def to_numpy(value) -> np.ndarray:
     return np.asarray(ops.convert_to_numpy(value))
 
 
+def optimizer_steps(model) -> int:
+    """`model.optimizer.iterations` as an int (one device read); 0 without an optimizer."""
+    iterations = getattr(getattr(model, "optimizer", None), "iterations", None)
+    return 0 if iterations is None else int(to_numpy(iterations))
+
+
 def require_optimizer(callback) -> keras.optimizers.Optimizer:
     """The model's optimizer, or a `ValueError` telling the user to compile."""
     model = getattr(callback, "model", None)

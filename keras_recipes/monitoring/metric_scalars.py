@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 
 from keras_recipes.callbacks._step_window import StepWindow
-from keras_recipes.callbacks._utils import to_numpy
+from keras_recipes.callbacks._utils import optimizer_steps
 
 
 class MetricScalars(keras.callbacks.Callback):
@@ -60,7 +60,7 @@ class MetricScalars(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         self._window.reset()
-        self._steps_before = _iterations(self.model)
+        self._steps_before = optimizer_steps(self.model)
         if self.write_model and not self._model_written:
             self._model_written = True
             _write_model_config(self.summaries, self.model)
@@ -92,12 +92,6 @@ class MetricScalars(keras.callbacks.Callback):
 
     def on_train_end(self, logs=None):
         self.summaries.close()
-
-
-def _iterations(model) -> int:
-    """Optimizer steps done (subsequent `fit` calls and resumed runs continue the axis)."""
-    iterations = getattr(getattr(model, "optimizer", None), "iterations", None)
-    return 0 if iterations is None else int(to_numpy(iterations))
 
 
 def _batches_per_update(model) -> int:

@@ -6,7 +6,7 @@ import math
 
 import keras
 
-from keras_recipes.callbacks._utils import to_numpy
+from keras_recipes.callbacks._utils import optimizer_steps
 
 DEFAULT_KEYS = ("learning_rate", "grad_norm", "loss_scale")
 
@@ -39,8 +39,7 @@ class StepScalars(keras.callbacks.Callback):
         self._done_in_epoch = 0
 
     def on_train_begin(self, logs=None):
-        iterations = getattr(getattr(self.model, "optimizer", None), "iterations", None)
-        self._done_before_epoch = int(to_numpy(iterations)) if iterations is not None else 0
+        self._done_before_epoch = optimizer_steps(self.model)
 
     def on_epoch_begin(self, epoch, logs=None):
         self._done_in_epoch = 0

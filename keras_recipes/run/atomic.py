@@ -10,9 +10,27 @@ from pathlib import Path
 from typing import IO, Any, Iterator
 
 
+def _umask() -> int:
+    """The process umask, read without changing it where the OS allows (Linux)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # elsewhere: set and restore at once
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_file(path: str | Path, mode: str = "w") -> Iterator[IO]:
     """Opens a temporary file beside `path`; on a clean exit fsyncs it and renames it over.
+
+    The file gets the permissions a plain `open(path, "w")` would give
+    (0666 less the umask: 0644 under umask 022), not the 0600 of
+    `tempfile.mkstemp`, so colleagues can read a run on a shared machine.
 
     Example:
         >>> with atomic_file("run/state.npz", "wb") as handle:
@@ -22,6 +40,7 @@ def atomic_file(path: str | Path, mode: str = "w") -> Iterator[IO]:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, mode) as handle:
+            os.chmod(tmp, 0o666 & ~_umask())
             yield handle
             handle.flush()
             os.fsync(handle.fileno())

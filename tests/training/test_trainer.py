@@ -1,5 +1,7 @@
 import csv
 import json
+import os
+import stat
 
 import keras
 import numpy as np
@@ -19,7 +21,15 @@ def _recipe(**overrides):
 def test_run_directory_holds_every_artifact(tmp_path):
     run = tmp_path / "run"
     run.mkdir()
-    result = train(_recipe(callbacks={"tensorboard": True}), run, echo=lambda _: None)
+    previous = os.umask(0o022)
+    try:
+        result = train(_recipe(callbacks={"tensorboard": True}), run, echo=lambda _: None)
+    finally:
+        os.umask(previous)
+    # Colleagues on a shared machine can read the run: 0644 under umask 022, like model.keras.
+    modes = {str(p.relative_to(run)): oct(stat.S_IMODE(p.stat().st_mode))
+             for p in run.rglob("*") if p.is_file()}
+    assert modes and set(modes.values()) == {"0o644"}, modes
     names = {p.name for p in run.iterdir()}
     assert {"recipe.yaml", "history.csv", "metrics.json", "best.keras", "model.keras",
             "tensorboard", "summary.txt", "curves.png", "status.json"} <= names

@@ -19,6 +19,10 @@ from keras_recipes.diagnostics import print_lint
 from keras_recipes.diagnostics.commands import COMMANDS as DIAGNOSTICS_COMMANDS
 from keras_recipes.diagnostics.commands import add_parsers as add_diagnostics_parsers
 from keras_recipes.errors import KerasRecipesError, RecipeError, TrainingError, UsageError
+from keras_recipes.init.command import COMMANDS as INIT_COMMANDS
+from keras_recipes.init.command import add_parser as add_init_parser
+from keras_recipes.recipes_commands import COMMANDS as RECIPES_COMMANDS
+from keras_recipes.recipes_commands import add_parsers as add_recipes_parsers
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -44,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     train = commands.add_parser("train", help="train a recipe and write a run directory")
     train.add_argument("recipe", nargs="?",
-                       help="recipe YAML file (with --resume: default the run's recipe.yaml)")
+                       help="recipe YAML file or shipped recipe name, e.g. quickstart "
+                       "(with --resume: default the run's recipe.yaml)")
     train.add_argument("--run-dir", help="write exactly here (new or empty; an interrupted "
                        "run of the same recipe there is resumed)")
     train.add_argument("--resume", metavar="RUN_DIR",
@@ -113,10 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="print the TensorBoard command instead of starting it")
     _add_common(board)
 
-    listing = commands.add_parser("list", help="list recipes with their descriptions")
-    listing.add_argument("directory", nargs="?", default="recipes",
-                         help="folder of recipes (default: recipes)")
-    _add_common(listing)
+    add_recipes_parsers(commands, _add_common)
+    add_init_parser(commands, _add_common)
     return parser
 
 
@@ -245,23 +248,6 @@ def _cmd_schema(args) -> int:
     return EXIT_OK
 
 
-def _cmd_list(args) -> int:
-    from keras_recipes.config import read_recipe_dict
-
-    folder = Path(args.directory)
-    files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
-    if not files:
-        raise UsageError(f"list: no recipes in {str(folder)!r} -> a folder of *.yaml recipes")
-    width = max(len(f.name) for f in files)
-    for file in files:
-        try:
-            description = read_recipe_dict(file).get("description", "")
-        except RecipeError as err:
-            description = f"(invalid: {err.problems[0]})"
-        print(f"{file.name:<{width}}  {str(description).strip().splitlines()[0] if description else ''}")
-    return EXIT_OK
-
-
 def _cmd_evaluate(args) -> int:
     from keras_recipes.evaluation.evaluate_run import evaluate_run
 
@@ -282,9 +268,11 @@ def _cmd_preview(args) -> int:
 
 
 COMMANDS = {"preview": _cmd_preview, "train": _cmd_train, "lr-find": _cmd_lr_find, "tune": _cmd_tune, "launch": _cmd_launch, "validate": _cmd_validate, "schema": _cmd_schema,
-            "list": _cmd_list, "evaluate": _cmd_evaluate, "board": _cmd_board}
+            "evaluate": _cmd_evaluate, "board": _cmd_board}
 
 COMMANDS.update(DIAGNOSTICS_COMMANDS)
+COMMANDS.update(RECIPES_COMMANDS)
+COMMANDS.update(INIT_COMMANDS)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -35,3 +35,11 @@ class RegistryError(KerasRecipesError, KeyError):
 
 class TrainingError(KerasRecipesError, RuntimeError):
     """Training started but could not finish (non-finite loss, a failing builder...)."""
+
+
+class StateError(KerasRecipesError, ValueError):
+    """A run directory's saved state is damaged, foreign or out of range (exit 2)."""
+
+
+class DataError(UsageError):
+    """A data file does not read as the recipe says: names the column and line, or the file."""

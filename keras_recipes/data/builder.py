@@ -1,4 +1,5 @@
-"""From the recipe's `data` section to train/val/test pipelines and a `DataSpec`."""
+"""From the recipe's `data` section to train/val/test pipelines, a `DataSpec` and the
+`Preprocessor` (fitted on the training split) that the hand-back model starts with."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ from typing import Any, Optional
 
 import numpy as np
 
+from keras_recipes.data.cache import resolve_cache
 from keras_recipes.data.pipeline import EpochPipeline, make_pipeline
+from keras_recipes.data.preprocessor import IdentityPreprocessor, Preprocessor
 from keras_recipes.data.sources import SOURCES, SourceData
 from keras_recipes.data.spec import DataSpec
-from keras_recipes.data.splits import ArraySplits, Normalizer, split_arrays
+from keras_recipes.data.splits import ArraySplits, split_indices
+from keras_recipes.data.text_preprocessor import text_options
 from keras_recipes.errors import UsageError
 
 _STATS_EXAMPLES = 10_000
@@ -27,23 +31,47 @@ class DataBundle:
     arrays: Optional[ArraySplits] = None
     epochs: Optional[EpochPipeline] = None
     """The training split addressed by `(epoch, step)`, for exact resume."""
+    preprocessor: Preprocessor = None
+    """Raw inputs -> network inputs, fitted on the training split (always set)."""
+    class_weights: Optional[np.ndarray] = None
+    """Per-class loss weights applied to training batches (`training.class_weight`)."""
 
 
 def build_data(config, seed: int, global_batch_size: Optional[int] = None,
-               drop_remainder: bool = False) -> DataBundle:
-    """Loads `config.source`, splits, normalizes (train statistics) and batches.
+               drop_remainder: bool = False, model_type: Optional[str] = None,
+               class_weight=None) -> DataBundle:
+    """Loads `config.source`, splits, fits the preprocessor (training split) and batches.
+
+    Array sources are preprocessed once (their `arrays` hold what the network
+    sees); tables, text and image folders keep raw examples and preprocess each
+    batch in `tf.data`.
 
     Args:
-        config: the recipe's `DataConfig`.
+        config: the recipe's `data` section.
         seed: split and shuffle seed.
         global_batch_size: batch size across replicas; default `config.batch_size`.
         drop_remainder: drop a last partial training batch (gradient accumulation
             splits each batch into equal micro-batches).
+        model_type: the recipe's `model.type`: text becomes token ids for a
+            `transformer`, a TF-IDF vector otherwise (`data.text_encoding: auto`).
+        class_weight: `training.class_weight` (`balanced`, `{class: weight}` or None).
     """
     source = SOURCES.get(config.source)(config, seed)
     batch = global_batch_size or config.batch_size
     build = _from_datasets if source.datasets is not None else _from_arrays
-    return build(source, config, seed, batch, drop_remainder)
+    return build(source, config, seed, batch, drop_remainder, model_type, class_weight)
+
+
+def _class_weights(value, y_train: np.ndarray, spec: DataSpec):
+    """`training.class_weight` as a weight per class (None when unset)."""
+    if value is None:
+        return None
+    if spec.task != "classification":
+        raise UsageError(f"training.class_weight: {value!r} -> only for classification "
+                         f"(this data is {spec.task})")
+    from keras_recipes.data.class_weights import class_weight_vector
+
+    return class_weight_vector(value, y_train, spec.num_outputs, spec.class_names)
 
 
 def _labels(y: np.ndarray, task: str, source: SourceData):
@@ -100,36 +128,96 @@ def _reshape(x: np.ndarray, shape, key: str = "data.input_shape") -> np.ndarray:
     return x.reshape((len(x),) + tuple(shape))
 
 
-def _from_arrays(source: SourceData, config, seed: int, batch: int,
-                 drop_remainder: bool) -> DataBundle:
+def _take(x, index: np.ndarray):
+    """Rows `index` of an array or of every array in a dict (table columns)."""
+    if isinstance(x, dict):
+        return {k: v[index] for k, v in x.items()}
+    return x[index]
+
+
+def _length(x) -> int:
+    return len(next(iter(x.values()))) if isinstance(x, dict) else len(x)
+
+
+def _output_spec(preprocessor: Preprocessor):
+    """Shape (without batch) and dtype of what the preprocessor hands the network."""
+    out = preprocessor(preprocessor.raw_inputs())
+    return tuple(int(d) for d in out.shape[1:]), str(out.dtype)
+
+
+def _preprocessed(preprocessor: Preprocessor, x: np.ndarray) -> np.ndarray:
+    """`preprocessor` over in-memory arrays, in batches through `tf.data`."""
+    import tensorflow as tf
+
+    if not len(x):
+        shape, dtype = _output_spec(preprocessor)
+        return np.zeros((0,) + shape, dtype)
+    ds = tf.data.Dataset.from_tensor_slices(x).batch(4096).map(preprocessor)
+    return np.concatenate([np.asarray(b) for b in ds])
+
+
+def _from_arrays(source: SourceData, config, seed: int, batch: int, drop_remainder: bool,
+                 model_type: Optional[str], class_weight=None) -> DataBundle:
     x, y = source.x, np.asarray(source.y)
-    if len(x) != len(y):
-        raise UsageError(f"data: {len(x)} inputs but {len(y)} labels -> one label per input")
+    if _length(x) != len(y):
+        raise UsageError(f"data: {_length(x)} inputs but {len(y)} labels -> one label per input")
     task = _infer_task(config, source, y)
     y, num_outputs, names = _labels(y, task, source)
-    x = _reshape(x, config.input_shape)
-    stratify = config.stratify and task == "classification"
-    splits = split_arrays(x, y, config.val_split, config.test_split, seed, stratify)
+    if not isinstance(x, dict) and source.fit_preprocessor is None:
+        x = _reshape(x, config.input_shape)
+    if source.split is not None:
+        parts = [np.flatnonzero(source.split == name) for name in ("train", "val", "test")]
+    else:
+        stratify = config.stratify and task == "classification"
+        parts = split_indices(y, config.val_split, config.test_split, seed, stratify)
+    x_train, x_val, x_test = (_take(x, p) for p in parts)
+    y_train, y_val, y_test = (y[p] for p in parts)
     is_tokens = source.vocab_size is not None
-    if not is_tokens:
-        norm = Normalizer(config.normalize).fit(splits.x_train)
-        for name in ("x_train", "x_val", "x_test"):
-            setattr(splits, name, norm(getattr(splits, name)))
+    vocab_size = source.vocab_size
+    if source.fit_preprocessor is not None:
+        preprocessor = source.fit_preprocessor(x_train, text_options(config, model_type))
+        vocab_size = getattr(preprocessor, "vocab_size", None) \
+            if getattr(getattr(preprocessor, "options", None), "is_tokens", False) else None
+    elif is_tokens:
+        preprocessor = IdentityPreprocessor(x.shape[1:], dtype="int32")
+    else:
+        from keras_recipes.data.array_preprocessor import ArrayPreprocessor
+
+        preprocessor = ArrayPreprocessor(x_train[:_STATS_EXAMPLES * 10], config.normalize)
+    input_shape, _ = _output_spec(preprocessor)
     spec = DataSpec(
-        input_shape=tuple(x.shape[1:]), task=task, num_outputs=num_outputs,
-        num_train=len(splits.x_train), num_val=len(splits.x_val), num_test=len(splits.x_test),
-        vocab_size=source.vocab_size, class_names=names)
-
+        input_shape=input_shape, task=task, num_outputs=num_outputs,
+        num_train=len(y_train), num_val=len(y_val), num_test=len(y_test),
+        vocab_size=vocab_size, class_names=names)
+    cache = resolve_cache(config, source, len(y_train))
+    weights = _class_weights(class_weight, y_train, spec)
+    if source.fit_preprocessor is None and not is_tokens:
+        # Arrays: preprocessed once; `arrays` hold what the network sees.
+        splits = ArraySplits(_preprocessed(preprocessor, x_train), y_train,
+                             _preprocessed(preprocessor, x_val), y_val,
+                             _preprocessed(preprocessor, x_test), y_test)
+        return _bundle(config, seed, batch, drop_remainder, spec, arrays=splits,
+                       train=(splits.x_train, splits.y_train),
+                       val=(splits.x_val, splits.y_val) if len(y_val) else None,
+                       test=(splits.x_test, splits.y_test) if len(y_test) else None,
+                       preprocessor=preprocessor, cache=cache, class_weights=weights)
+    splits = ArraySplits(x_train, y_train, x_val, y_val, x_test, y_test) \
+        if is_tokens and source.fit_preprocessor is None else None
+    preprocess = None if is_tokens and source.fit_preprocessor is None else preprocessor
     return _bundle(config, seed, batch, drop_remainder, spec, arrays=splits,
-                   train=(splits.x_train, splits.y_train),
-                   val=(splits.x_val, splits.y_val) if len(splits.x_val) else None,
-                   test=(splits.x_test, splits.y_test) if len(splits.x_test) else None)
+                   train=(x_train, y_train),
+                   val=(x_val, y_val) if len(y_val) else None,
+                   test=(x_test, y_test) if len(y_test) else None,
+                   transform=source.transform, preprocessor=preprocessor,
+                   preprocess=preprocess, cache=cache, class_weights=weights)
 
 
-def _from_datasets(source: SourceData, config, seed: int, batch: int,
-                   drop_remainder: bool) -> DataBundle:
+def _from_datasets(source: SourceData, config, seed: int, batch: int, drop_remainder: bool,
+                   model_type: Optional[str], class_weight=None) -> DataBundle:
     """Ready-split datasets: statistics from (up to 10k) training examples."""
     import tensorflow as tf
+
+    from keras_recipes.data.array_preprocessor import ArrayPreprocessor
 
     sample_x, sample_y = [], []
     for x, y in source.datasets["train"].take(_STATS_EXAMPLES).as_numpy_iterator():
@@ -140,45 +228,59 @@ def _from_datasets(source: SourceData, config, seed: int, batch: int,
     num_outputs = source.num_classes or (int(ys.max()) + 1 if task == "classification" else
                                          (1 if ys.ndim == 1 else ys.shape[-1]))
     is_tokens = source.vocab_size is not None
-    norm = Normalizer("none" if is_tokens else config.normalize).fit(
-        _reshape(xs.astype(np.float32), config.input_shape))
-    shift = np.asarray(norm.shift, np.float32)
-    scale = np.asarray(norm.scale, np.float32)
     shape = tuple(config.input_shape) if config.input_shape else xs.shape[1:]
+    if is_tokens:
+        preprocessor = IdentityPreprocessor(shape, dtype="int32")
+    else:
+        preprocessor = ArrayPreprocessor(
+            _reshape(xs.astype(np.float32), config.input_shape), config.normalize)
     label_dtype = tf.int32 if task == "classification" else tf.float32
+    x_dtype = tf.int32 if is_tokens else tf.float32
 
     def transform(x, y):
-        if not is_tokens:
-            x = (tf.reshape(tf.cast(x, tf.float32), shape) - shift) / scale
-        return x, tf.cast(y, label_dtype)
+        return tf.reshape(tf.cast(x, x_dtype), shape), tf.cast(y, label_dtype)
 
     counts = {k: _count(ds) for k, ds in source.datasets.items()}
     spec = DataSpec(input_shape=tuple(int(d) for d in shape), task=task,
                     num_outputs=num_outputs, num_train=counts.get("train"),
                     num_val=counts.get("val"), num_test=counts.get("test"),
                     vocab_size=source.vocab_size, class_names=source.class_names)
-
+    example_bytes = int(np.prod(shape)) * 4
+    cache = resolve_cache(config, source, counts.get("train") or 0, example_bytes)
+    weights = _class_weights(class_weight, ys.reshape(-1) if task == "classification" else ys,
+                             spec)  # balanced: counted on the statistics sample
     return _bundle(config, seed, batch, drop_remainder, spec, transform=transform,
+                   preprocessor=preprocessor, preprocess=None if is_tokens else preprocessor,
+                   cache=cache, class_weights=weights,
                    **{split: source.datasets.get(split) for split in ("train", "val", "test")})
 
 
 def _bundle(config, seed: int, batch: int, drop_remainder: bool, spec: DataSpec, train,
-            val, test, transform=None, arrays: Optional[ArraySplits] = None) -> DataBundle:
-    """Batched pipelines for the splits; training batches shuffled and augmented."""
+            val, test, preprocessor: Preprocessor, transform=None,
+            arrays: Optional[ArraySplits] = None, preprocess=None, cache="memory",
+            class_weights: Optional[np.ndarray] = None) -> DataBundle:
+    """Batched pipelines for the splits; training batches shuffled, preprocessed, augmented
+    (and weighted by class when `class_weights` is set)."""
     augment = _augmenter(config, spec)
+    weigh = None
+    if class_weights is not None:
+        from keras_recipes.data.class_weights import weigher
+
+        weigh = weigher(class_weights)
     transform = _mixable_labels(transform, augment, spec)
-    options = dict(shuffle_buffer=config.shuffle_buffer, cache=config.cache,
-                   prefetch=config.prefetch, transform=transform)
+    options = dict(shuffle_buffer=config.shuffle_buffer, cache=cache,
+                   prefetch=config.prefetch, transform=transform, preprocess=preprocess)
 
     def evaluation(data):
         return None if data is None else make_pipeline(data, batch, False, seed, **options)
 
     return DataBundle(
         train=make_pipeline(train, batch, True, seed, drop_remainder=drop_remainder,
-                            augment=augment, **options),
+                            augment=augment, weigh=weigh, **options),
         val=evaluation(val), test=evaluation(test), spec=spec, arrays=arrays,
         epochs=EpochPipeline(train, batch, seed, drop_remainder=drop_remainder,
-                             augment=augment, **options))
+                             augment=augment, weigh=weigh, **options),
+        preprocessor=preprocessor, class_weights=class_weights)
 
 
 def _augmenter(config, spec: DataSpec):

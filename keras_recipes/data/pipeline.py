@@ -9,8 +9,14 @@ Two kinds of training pipeline share one construction:
   `steps_per_epoch`, so an interrupted run restarts exactly at the batch it
   stopped at (plain Keras restarts a seeded shuffle from its first order).
 
-Augmentation (`augment(x, y, seed) -> (x, y)`, on whole batches, stateless
-random ops only) is applied to training batches, never to validation or test.
+Per example, `transform` (decoding, reshaping) runs before the cache; with
+`cache="none"` it runs after the shuffle instead, so only the small raw
+elements (file paths, rows) are shuffled and memory stays bounded (streaming).
+Per batch, `preprocess` (the run's `Preprocessor`: Keras layers adapted on the
+training split) runs on the inputs, then augmentation
+(`augment(x, y, seed) -> (x, y)`, stateless random ops only) on training
+batches, never on validation or test. `weigh(y) -> w` adds per-example
+weights (class weights) to training batches.
 """
 
 from __future__ import annotations
@@ -24,22 +30,54 @@ _BATCHES_PER_EPOCH_MAX = 1 << 24
 _ENDLESS = 1 << 40
 
 
-def _examples(data: Any, transform, cache: bool):
-    """Unbatched examples (mapped by `transform`, cached) and their count (or a guess)."""
+def _cached(ds, cache):
+    """`cache`: `"memory"` (or True), `"disk"` (a file in a fresh temporary folder),
+    `"none"` (or False/None): decode again every epoch."""
+    if cache in (True, "memory"):
+        return ds.cache()
+    if cache == "disk":
+        import tempfile
+
+        return ds.cache(tempfile.mkdtemp(prefix="keras_recipes_cache_") + "/examples")
+    return ds
+
+
+def _examples(data: Any, transform, cache):
+    """Raw examples (cached after `transform`), their count (or a guess), and the
+    per-example function still to apply after shuffling (streaming: `cache="none"`)."""
     import tensorflow as tf
 
     if isinstance(data, tuple):
-        size = len(data[0])
+        size = len(tf.nest.flatten(data[0])[0])
         ds = tf.data.Dataset.from_tensor_slices(data)
     else:
         ds = data
         cardinality = int(ds.cardinality())
         size = cardinality if cardinality > 0 else 10_000
-    if transform is not None:
+    streaming = cache in (False, None, "none")
+    if transform is not None and not streaming:
         ds = ds.map(transform, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
-    if cache:
-        ds = ds.cache()
-    return ds, size
+    return _cached(ds, cache), size, (transform if streaming else None)
+
+
+def _batched(ds, batch_size: int, drop_remainder: bool, late_transform, preprocess):
+    """The late per-example transform, batching, then the per-batch preprocessing."""
+    import tensorflow as tf
+
+    if late_transform is not None:
+        ds = ds.map(late_transform, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    ds = ds.batch(batch_size, drop_remainder=drop_remainder)
+    if preprocess is not None:
+        ds = ds.map(lambda x, y: (preprocess(x), y), num_parallel_calls=tf.data.AUTOTUNE,
+                    deterministic=True)
+    return ds
+
+
+def _weighted(ds, weigh):
+    """`(x, y) -> (x, y, weigh(y))`: per-example weights that Keras' loss reads."""
+    if weigh is None:
+        return ds
+    return ds.map(lambda x, y: (x, y, weigh(y)))
 
 
 def _augmented(ds, augment: Optional[Callable], seeds):
@@ -54,9 +92,10 @@ def _augmented(ds, augment: Optional[Callable], seeds):
 
 
 def make_pipeline(data: Any, batch_size: int, training: bool, seed: int,
-                  shuffle_buffer: Optional[int] = None, cache: bool = True,
+                  shuffle_buffer: Optional[int] = None, cache="memory",
                   prefetch: bool = True, transform=None, drop_remainder: bool = False,
-                  augment: Optional[Callable] = None):
+                  augment: Optional[Callable] = None, preprocess: Optional[Callable] = None,
+                  weigh: Optional[Callable] = None):
     """Builds a batched `tf.data.Dataset` from `(x, y)` arrays or an unbatched dataset.
 
     Training pipelines shuffle with `seed` and `reshuffle_each_iteration=True`:
@@ -70,11 +109,13 @@ def make_pipeline(data: Any, batch_size: int, training: bool, seed: int,
         training: shuffle (and augment) when true.
         seed: shuffle and augmentation seed.
         shuffle_buffer: buffer size; defaults to the whole split (or 10,000).
-        cache: cache examples after `transform` (in memory).
+        cache: `"memory"`, `"disk"` or `"none"` (stream: transform after shuffling).
         prefetch: prefetch with AUTOTUNE.
         transform: optional function `(x, y) -> (x, y)` mapped per example.
         drop_remainder: drop a last partial batch.
         augment: optional `(x, y, seed) -> (x, y)` on training batches.
+        preprocess: optional function of an input batch (the run's `Preprocessor`).
+        weigh: optional `y -> sample weights`, added to training batches.
 
     Returns:
         A `tf.data.Dataset` of `(x_batch, y_batch)`.
@@ -84,13 +125,15 @@ def make_pipeline(data: Any, batch_size: int, training: bool, seed: int,
     """
     import tensorflow as tf
 
-    ds, size = _examples(data, transform, cache)
+    ds, size, late = _examples(data, transform, cache)
     if training:
         ds = ds.shuffle(shuffle_buffer or max(size, 1), seed=seed, reshuffle_each_iteration=True)
-    ds = ds.batch(batch_size, drop_remainder=drop_remainder)
+    ds = _batched(ds, batch_size, drop_remainder, late, preprocess)
     if training and augment is not None:
         draws = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True)
         ds = _augmented(ds, augment, draws.map(lambda r: tf.stack([tf.constant(seed, tf.int64), r])))
+    if training:
+        ds = _weighted(ds, weigh)
     return ds.prefetch(tf.data.AUTOTUNE) if prefetch else ds
 
 
@@ -123,10 +166,13 @@ class EpochPipeline:
     """
 
     def __init__(self, data: Any, batch_size: int, seed: int,
-                 shuffle_buffer: Optional[int] = None, cache: bool = True,
+                 shuffle_buffer: Optional[int] = None, cache="memory",
                  prefetch: bool = True, transform=None, drop_remainder: bool = False,
-                 augment: Optional[Callable] = None):
-        self._examples, size = _examples(data, transform, cache)
+                 augment: Optional[Callable] = None, preprocess: Optional[Callable] = None,
+                 weigh: Optional[Callable] = None):
+        self._examples, size, self._late = _examples(data, transform, cache)
+        self._preprocess = preprocess
+        self._weigh = weigh
         self._buffer = shuffle_buffer or max(size, 1)
         self._batch_size = batch_size
         self._seed = int(seed)
@@ -141,14 +187,15 @@ class EpochPipeline:
         epoch = tf.cast(epoch, tf.int64)
         order_seed = tf.constant(self._seed * _SEED_STRIDE, tf.int64) + epoch
         ds = _stateless_shuffle(self._examples, self._buffer, order_seed)
-        ds = ds.batch(self._batch_size, drop_remainder=self._drop_remainder)
-        ds = ds.skip(tf.cast(skip, tf.int64))
-        if self._augment is None:
-            return ds
-        first = epoch * _BATCHES_PER_EPOCH_MAX + tf.cast(skip, tf.int64)
-        seeds = tf.data.Dataset.range(first, first + _BATCHES_PER_EPOCH_MAX).map(
-            lambda i: tf.stack([tf.constant(self._seed, tf.int64), i]))
-        return _augmented(ds, self._augment, seeds)
+        skipped = tf.cast(skip, tf.int64) * self._batch_size
+        ds = _batched(ds.skip(skipped), self._batch_size, self._drop_remainder, self._late,
+                      self._preprocess)
+        if self._augment is not None:
+            first = epoch * _BATCHES_PER_EPOCH_MAX + tf.cast(skip, tf.int64)
+            seeds = tf.data.Dataset.range(first, first + _BATCHES_PER_EPOCH_MAX).map(
+                lambda i: tf.stack([tf.constant(self._seed, tf.int64), i]))
+            ds = _augmented(ds, self._augment, seeds)
+        return _weighted(ds, self._weigh)
 
     def from_position(self, epoch: int, step: int = 0):
         """Endless batches starting at batch `step` of epoch `epoch`."""

@@ -20,6 +20,18 @@ class ArraySplits:
     y_test: np.ndarray
 
 
+def split_indices(y: np.ndarray, val_split: float, test_split: float, seed: int,
+                  stratify: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row indices of the train, val and test splits (as `split_arrays` splits them).
+
+    Works for any examples (table columns, file paths): only `y` and the
+    count matter. The same seed always gives the same split.
+    """
+    index = np.arange(len(y))
+    parts = split_arrays(index, y, val_split, test_split, seed, stratify)
+    return parts.x_train, parts.x_val, parts.x_test
+
+
 def split_arrays(x: np.ndarray, y: np.ndarray, val_split: float, test_split: float,
                  seed: int, stratify: bool) -> ArraySplits:
     """Splits off `test_split`, then `val_split` (both fractions of all examples).

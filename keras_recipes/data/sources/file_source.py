@@ -1,4 +1,4 @@
-"""Local files: `.npz` archives and `.csv` tables."""
+"""Local array files: `.npz` archives (tables: `table_source`)."""
 
 from __future__ import annotations
 
@@ -26,24 +26,3 @@ def load_npz(config, seed: int) -> SourceData:
             raise UsageError(f"data.path: {config.path!r} has no array {missing[0]!r} -> "
                              f"one of {', '.join(archive.files)} (set data.x_key/data.y_key)")
         return SourceData(x=archive[config.x_key], y=archive[config.y_key])
-
-
-@SOURCES.register("csv")
-def load_csv(config, seed: int) -> SourceData:
-    """Reads a numeric CSV with a header row; `data.target` names the label column."""
-    file = _existing(config.path)
-    with file.open() as handle:
-        header = handle.readline().strip().split(",")
-    target = config.target or header[-1]
-    if target not in header:
-        raise UsageError(f"data.target: {target!r} -> a column of {file.name}: "
-                         f"{', '.join(header)}")
-    try:
-        table = np.loadtxt(file, delimiter=",", skiprows=1, dtype=np.float64, ndmin=2)
-    except ValueError as err:
-        raise UsageError(f"data.path: {config.path!r} -> a numeric CSV with a header ({err})") \
-            from None
-    column = header.index(target)
-    x = np.delete(table, column, axis=1).astype(np.float32)
-    y = table[:, column]
-    return SourceData(x=x, y=y)

@@ -124,10 +124,15 @@ def _read_history(path: Path) -> dict[str, list[float]]:
 
 
 def _truncate_history(path: Path, epochs: int) -> None:
-    """Keeps the first `epochs` rows: an epoch logged after the last saved state reruns."""
+    """Keeps the first `epochs` rows: an epoch logged after the last saved state reruns.
+
+    Line endings are kept as written (CSVLogger's `\r\n`), so the rows appended
+    after a resume match the rows before it.
+    """
     if not path.exists():
         return
-    lines = path.read_text().splitlines(keepends=True)
+    with open(path, newline="") as handle:
+        lines = handle.readlines()
     write_text_atomic(path, "".join(lines[:1 + epochs]))
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 def register_custom_objects() -> None:
     """Imports every module that registers serializable classes (schedules, callbacks'
-    `ScaledSchedule`, losses, layers, `RecipeModel`), so Keras can find them."""
-    import keras_recipes.callbacks  # noqa: F401
-    import keras_recipes.losses  # noqa: F401
-    import keras_recipes.models  # noqa: F401
-    import keras_recipes.schedules  # noqa: F401
-    import keras_recipes.training.recipe_model  # noqa: F401
+    `ScaledSchedule`, losses, layers, `RecipeModel`), so Keras can find them.
+
+    `import keras_recipes` already does this once Keras is imported; calling it
+    raises any import error instead of warning."""
+    from keras_recipes.serving.registration import register_serializables
+
+    register_serializables()
 
 
 def load_model(path, safe_mode: bool = True, compile: bool = True):

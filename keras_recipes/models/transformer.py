@@ -37,6 +37,19 @@ class PositionEmbedding(keras.layers.Layer):
         return {**super().get_config(), "max_length": self.max_length}
 
 
+def _add_positions(x, max_length: int):
+    """x + a learned embedding of each position, from built-in layers and ops only.
+
+    Same computation as `PositionEmbedding`, but the hand-back model loads with
+    plain Keras (no custom class): position ids 0..L-1 come from the input's shape.
+    """
+    ids = ops.cumsum(ops.ones_like(x[:, :, 0], dtype="int32"), axis=1) - 1
+    positions = keras.layers.Embedding(max_length, x.shape[-1],
+                                       embeddings_initializer="random_normal",
+                                       name="positions")(ids)
+    return keras.layers.Add(name="add_positions")([x, positions])
+
+
 def _encoder_block(x, config, name: str):
     """x + Dropout(MHA(LN(x))); x + Dropout(FFN(LN(x)))."""
     y = keras.layers.LayerNormalization(name=f"{name}_ln1")(x)
@@ -76,7 +89,7 @@ def build_transformer(config, spec) -> keras.Model:
         raise UsageError(f"model.type: 'transformer' needs sequences: token ids (length,) or "
                          f"features (length, channels), got {list(spec.input_shape)} -> set "
                          "data.input_shape")
-    x = PositionEmbedding(spec.input_shape[0], name="positions")(x)
+    x = _add_positions(x, spec.input_shape[0])
     x = keras.layers.Dropout(config.dropout, name="embedding_dropout")(x)
     for layer in range(config.num_layers):
         x = _encoder_block(x, config, f"block{layer}")

@@ -115,7 +115,7 @@ def test_recipe_mlp_with_batch_norm_and_transformer_with_layer_norm():
     kernels = {"block0_attention/query/kernel", "block0_attention/key/kernel",
                "block0_attention/value/kernel", "block0_attention/attention_output/kernel",
                "block0_ff1/kernel", "block0_ff2/kernel", "output_logits/kernel"}
-    embeddings = {"embedding/embeddings", "positions/positions"}
+    embeddings = {"embedding/embeddings", "positions/embeddings"}
     assert _decayed(model.optimizer, model) == kernels | embeddings
     model = _prepared({**SEQUENCES, "optimizer": {
         "name": "lion", "decay_exclude": ["bias", "norm", "embedding"]}}).model

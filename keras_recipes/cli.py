@@ -24,7 +24,11 @@ from keras_recipes.init.command import add_parser as add_init_parser
 from keras_recipes.recipes_commands import COMMANDS as RECIPES_COMMANDS
 from keras_recipes.recipes_commands import add_parsers as add_recipes_parsers
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+# Commands that start TensorFlow: its C++ start-up lines are kept off the terminal
+# (`--debug` shows them). The others must not import it (start-up < 0.5 s).
+TENSORFLOW_COMMANDS = {"train", "tune", "lr-find", "diagnose", "baseline", "evaluate",
+                       "preview", "predict", "export"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -38,7 +42,8 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--set", dest="overrides", action="append", default=[],
                         metavar="KEY=VALUE",
                         help="override a recipe value, e.g. --set training.epochs=5 (repeatable)")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    parser.add_argument("--debug", action="store_true",
+                        help="show tracebacks and TensorFlow's start-up messages")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -157,7 +162,13 @@ def _cmd_train(args) -> int:
         return EXIT_OK
     run_dir = Path(resume_dir) if state else create_run_dir(args.output, recipe.name,
                                                             args.run_dir)
-    result = train(recipe, run_dir, verbose=args.verbose, resume_from=state)
+    try:
+        result = train(recipe, run_dir, verbose=args.verbose, resume_from=state)
+    except KeyboardInterrupt:
+        from keras_recipes.run.resume_hint import resume_hint
+
+        print(resume_hint(run_dir), file=sys.stderr)
+        return EXIT_INTERRUPTED
     if os.environ.get("TF_CONFIG"):
         print(f"worker weights checksum: {_checksum(result.model)}")
     print(f"run directory: {run_dir}")
@@ -277,10 +288,15 @@ COMMANDS.update(INIT_COMMANDS)
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     debug = "--debug" in argv
+    if not debug:
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     try:
         args = build_parser().parse_args(argv)
+        if args.command in TENSORFLOW_COMMANDS:
+            from keras_recipes.runtime.tensorflow_start import start_tensorflow
+
+            start_tensorflow(show_messages=debug)
         return COMMANDS[args.command](args)
     except (RecipeError, UsageError) as err:
         if debug:
@@ -299,4 +315,4 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED

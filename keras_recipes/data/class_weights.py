@@ -10,7 +10,8 @@ from keras_recipes.errors import UsageError
 
 
 def balanced_weights(labels: np.ndarray, num_classes: int) -> np.ndarray:
-    """`n / (k * count_c)` per class (scikit-learn's "balanced"); absent classes get 1.
+    """`n / (k * count_c)` per class, `k` the classes present (scikit-learn's
+    "balanced": every class then weighs the same in total); absent classes get 1.
 
     Example:
 
@@ -18,7 +19,8 @@ def balanced_weights(labels: np.ndarray, num_classes: int) -> np.ndarray:
     array([0.6666667, 2.       ], dtype=float32)
     """
     counts = np.bincount(np.asarray(labels, np.int64), minlength=num_classes).astype(np.float64)
-    weights = np.where(counts > 0, counts.sum() / (num_classes * np.maximum(counts, 1)), 1.0)
+    present = max(int((counts > 0).sum()), 1)
+    weights = np.where(counts > 0, counts.sum() / (present * np.maximum(counts, 1)), 1.0)
     return weights.astype(np.float32)
 
 

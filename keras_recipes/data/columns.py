@@ -29,7 +29,8 @@ MISSING = frozenset({"", "na", "nan", "n/a", "null", "none", "?"})
 """Cells (stripped, lower-cased) that mean "missing"."""
 
 MAX_INTEGER_CATEGORIES = 10
-"""Integer columns with at most this many distinct values are categorical."""
+"""Integer columns with at most this many distinct values, each seen twice on average,
+are categorical."""
 
 NUMERIC_SHARE = 0.95
 """A column whose non-missing cells are at least this share numbers is numeric
@@ -65,7 +66,8 @@ def infer_column_type(cells: Sequence[Optional[str]]) -> str:
         if len(distinct) <= 2:
             return "binary"
         integral = all(n == int(n) for n in parsed)
-        if integral and len(set(parsed)) <= MAX_INTEGER_CATEGORIES:
+        values = len(set(parsed))
+        if integral and values <= MAX_INTEGER_CATEGORIES and len(parsed) >= 2 * values:
             return "categorical"
         return "numeric"
     if len(distinct) <= 2:

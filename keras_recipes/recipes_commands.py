@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 from keras_recipes.errors import RecipeError, UsageError
@@ -87,10 +88,33 @@ def cmd_cp(args: argparse.Namespace) -> int:
                          "to overwrite it")
     if not target.parent.is_dir():
         raise UsageError(f"cp: {str(target.parent)!r} is not a folder -> an existing folder")
-    target.write_text(source.read_text())
+    text, data_file = _point_at_shipped_data(source)
+    target.write_text(text)
     print(f"wrote {target} (from the shipped {source.stem}); train it with "
           f"`keras-recipes train {target}`")
+    if data_file is not None:
+        print(f"its data.path now names the shipped file {data_file}")
     return 0
+
+
+def _point_at_shipped_data(source: Path) -> tuple[str, Path | None]:
+    """The recipe text, with a relative `data.path` made absolute (it is relative to the
+    shipped recipe, not to the copy); comments and layout are kept."""
+    import re
+
+    from keras_recipes.config.loader import parse_yaml
+
+    text = source.read_text()
+    data = parse_yaml(text, str(source))
+    given = data.get("data", {}).get("path") if isinstance(data, dict) and \
+        isinstance(data.get("data"), dict) else None
+    if not isinstance(given, str) or Path(given).is_absolute() or \
+            not (source.parent / given).exists():
+        return text, None
+    shipped = (source.parent / given).resolve()
+    line = re.compile(r"^(\s+path:\s*)(['\"]?)" + re.escape(given) + r"\2(?=\s*(#.*)?$)", re.M)
+    text, count = line.subn(lambda m: m.group(1) + json.dumps(str(shipped)), text, count=1)
+    return (text, shipped) if count else (source.read_text(), None)
 
 
 def _print_table(files: dict[str, Path]) -> None:

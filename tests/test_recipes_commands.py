@@ -55,3 +55,20 @@ def test_cp_writes_the_recipe_and_never_overwrites_silently(tmp_path, capsys):
     assert main(["cp", "quickstart", str(tmp_path)]) == 0
     assert (tmp_path / "quickstart.yaml").read_text() == \
         (ROOT / "recipes/quickstart.yaml").read_text()
+
+
+def test_cp_points_a_relative_data_path_at_the_shipped_file(tmp_path, monkeypatch, capsys):
+    from keras_recipes import recipes_catalog
+
+    package = tmp_path / "site" / "keras_recipes"
+    (package / "recipes" / "data").mkdir(parents=True)
+    (package / "recipes" / "data" / "t.csv").write_text("x,y\n1,a\n")
+    (package / "recipes" / "table.yaml").write_text(
+        "name: table  # kept\ndata:\n  source: csv\n  path: data/t.csv  # beside the recipe\n")
+    monkeypatch.setattr(recipes_catalog, "_PACKAGE", package)
+    assert main(["cp", "table", str(tmp_path / "mine.yaml")]) == 0
+    shipped = package / "recipes" / "data" / "t.csv"
+    assert f"data.path now names the shipped file {shipped}" in capsys.readouterr().out
+    text = (tmp_path / "mine.yaml").read_text()
+    assert text == ("name: table  # kept\ndata:\n  source: csv\n"
+                    f'  path: "{shipped}"  # beside the recipe\n')

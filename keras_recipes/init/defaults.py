@@ -1,8 +1,7 @@
 """The first recipe for a profiled dataset: model family and the playbook's defaults.
 
 One family per modality, sized by the number of examples: a 2-layer MLP for
-tables and plain arrays, a conv-BN-ReLU CNN for images, a small transformer
-encoder for text. Optimizer, schedule, regularization and early stopping are
+tables, plain arrays and text (over TF-IDF), a conv-BN-ReLU CNN for images. Optimizer, schedule, regularization and early stopping are
 the playbook's (`shared/PLAYBOOK.md`): AdamW with decoupled decay, linear
 warmup then cosine decay, dropout, early stopping on validation loss.
 
@@ -38,9 +37,9 @@ def starter_sections(profile: DataProfile) -> list[tuple[str, list[Entry]]]:
                 ("training", _training(profile)), ("callbacks", _callbacks(n))]
     if profile.task == "classification" and profile.imbalance() >= IMBALANCE_WARNING:
         profile.checks.append(
-            f"classes are imbalanced (largest/smallest = {profile.imbalance():.1f}): judge "
-            "the run by per-class recall (`keras-recipes evaluate RUN`), not accuracy; "
-            "weight the classes if the small ones matter")
+            f"classes are imbalanced (largest/smallest = {profile.imbalance():.1f}): "
+            "training.class_weight is balanced; judge the run by per-class recall "
+            "(`keras-recipes evaluate RUN`), not accuracy")
     return sections
 
 
@@ -82,11 +81,10 @@ def _model(profile: DataProfile) -> list[Entry]:
                 ("hidden", [128], "dense head"),
                 ("dropout", 0.3, "on the dense head only, not after convs")]
     if profile.modality == "text":
-        return [("type", "transformer", "a small transformer encoder over the tokens"),
-                ("d_model", 64, "embedding width"), ("num_heads", 4, ""),
-                ("num_layers", 2, "encoder blocks"), ("ff_dim", 128, ""),
-                ("hidden", [], "pooled encoding straight to the output layer"),
-                ("dropout", 0.1, "the playbook's dropout for transformers")]
+        return [("type", "mlp", "an MLP over TF-IDF: the baseline to beat (type: transformer "
+                 "with text_encoding: int for word order)"),
+                ("hidden", [128] if n < LARGE else [256, 128], "layer widths"),
+                ("dropout", 0.5, "TF-IDF features overfit fast: the playbook's upper 0.5")]
     hidden = [64, 32] if n < SMALL else [256, 128]
     family = "tables" if profile.modality == "table" else "feature arrays"
     return [("type", "mlp", f"a 2-layer MLP: the playbook's first model for {family}"),
@@ -111,6 +109,9 @@ def _training(profile: DataProfile) -> list[Entry]:
     entries = [("epochs", epochs, "an upper bound: early stopping ends the run sooner")]
     if profile.task == "classification":
         entries.append(("label_smoothing", 0.1, "the playbook's 0.1"))
+        if profile.imbalance() >= IMBALANCE_WARNING:
+            entries.append(("class_weight", "balanced", f"largest/smallest class = "
+                            f"{profile.imbalance():.1f}: rare classes weigh more"))
     return entries
 
 

@@ -25,7 +25,10 @@ MAX_IMAGE_SIZE = 128
 """Larger images are resized down to this side for a first model trained from scratch."""
 
 MAX_SEQUENCE_LENGTH = 256
-"""Token sequences are cut to at most this length."""
+"""Token sequences (`text_encoding: int`) are cut to at most this length."""
+
+MAX_TOKENS = 20_000
+"""Vocabulary size for text (the text source's default)."""
 
 
 def profile_folder(path: Path) -> DataProfile:
@@ -90,7 +93,8 @@ def _describe_images(profile: DataProfile, files: dict[str, list[Path]]) -> None
     if not sizes:
         raise UsageError(f"init: none of the sampled images in {profile.path} could be read "
                          f"({', '.join(unreadable[:3])}) -> PNG/JPEG/BMP/GIF files")
-    channels = 1 if set(modes) <= {"L", "1", "I", "I;16"} else 3
+    grayscale = set(modes) <= {"L", "1", "I", "I;16"}
+    channels = 1 if grayscale else 3
     common = Counter(sizes).most_common(1)[0][0]
     width, height = common
     side = max(width, height)
@@ -99,13 +103,14 @@ def _describe_images(profile: DataProfile, files: dict[str, list[Path]]) -> None
         width, height = max(8, round(width * scale)), max(8, round(height * scale))
     profile.input_shape = [height, width, channels]
     profile.source["image_size"] = [height, width]
-    profile.source["channels"] = channels
+    profile.source["color_mode"] = "grayscale" if grayscale else "rgb"
     distinct = len(set(sizes))
     profile.inferred.append(
         f"images: {len(sizes)} sampled, {distinct} distinct size(s), most common "
         f"{common[0]}x{common[1]} (width x height), modes {', '.join(sorted(modes))} -> "
         f"input {height}x{width}x{channels}")
     profile.notes["image_size"] = "every image is resized to [height, width]"
+    profile.notes["color_mode"] = "grayscale | rgb | rgba"
     if side > MAX_IMAGE_SIZE:
         profile.checks.append(f"images are resized down to {height}x{width} for a model "
                               "trained from scratch; raise data.image_size if details matter")
@@ -129,14 +134,20 @@ def _describe_texts(profile: DataProfile, files: dict[str, list[Path]]) -> None:
                          f"read as UTF-8 ({', '.join(unreadable[:3])}) -> UTF-8 text files")
     lengths.sort()
     p95 = lengths[min(len(lengths) - 1, int(0.95 * len(lengths)))]
+    profile.source["max_tokens"] = MAX_TOKENS
+    profile.source["text_encoding"] = "tf_idf"
     profile.source["sequence_length"] = int(min(MAX_SEQUENCE_LENGTH, max(8, p95)))
     profile.inferred.append(
         f"texts: {len(lengths)} sampled, median {statistics.median(lengths):g} words, 95th "
         f"percentile {p95}; {len(vocabulary)} distinct words in the sample")
-    profile.notes["sequence_length"] = "tokens kept per text (95th percentile of the sample)"
+    profile.notes["max_tokens"] = "vocabulary: the most frequent words of the training split"
+    profile.notes["text_encoding"] = "TF-IDF for the MLP baseline; int for a transformer"
+    profile.notes["sequence_length"] = "tokens per text with text_encoding int (95th " \
+        "percentile of the sample)"
     if p95 > MAX_SEQUENCE_LENGTH:
-        profile.checks.append(f"texts are cut to {MAX_SEQUENCE_LENGTH} tokens; raise "
-                              "data.sequence_length if the end of long texts matters")
+        profile.checks.append(f"with text_encoding int, texts are cut to "
+                              f"{MAX_SEQUENCE_LENGTH} tokens; raise data.sequence_length if "
+                              "the end of long texts matters")
     if unreadable:
         profile.checks.append(f"{len(unreadable)} sampled files are not UTF-8 text: "
                               f"{', '.join(unreadable[:3])}")

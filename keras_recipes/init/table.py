@@ -61,7 +61,8 @@ def profile_table(path: Path, target: Optional[str] = None,
     cells = table.columns[target]
     target_kind = infer_column_type(cells)
     task = task or ("regression" if target_kind == "numeric" else "classification")
-    profile = DataProfile("table", path, {"source": "csv", "target": target}, task,
+    source = "parquet" if path.suffix.lower() in (".parquet", ".pq") else "csv"
+    profile = DataProfile("table", path, {"source": source, "target": target}, task,
                           examples=sum(not is_missing(c) for c in cells))
     profile.inferred.append(f"table: {len(table)} rows x {len(header)} columns "
                             f"({path.suffix.lstrip('.') or 'csv'})")

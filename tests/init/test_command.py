@@ -1,0 +1,41 @@
+"""`keras-recipes init DATA`: writes a commented recipe that validates, reports, refuses."""
+
+import numpy as np
+import yaml
+
+from keras_recipes.cli import main
+from keras_recipes.config import load_recipe
+
+
+def test_init_npz_writes_a_recipe_that_validates(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").mkdir()
+    np.savez(tmp_path / "data" / "digits.npz", x=np.zeros((40, 8, 8), np.float32) + 3,
+             y=np.arange(40) % 4)
+    assert main(["init", "data/digits.npz", "--out", "r.yaml"]) == 0
+    out = capsys.readouterr().out
+    assert "classification" in out and "wrote r.yaml (validated)" in out
+    text = (tmp_path / "r.yaml").read_text()
+    assert text.startswith("# Written by `keras-recipes init data/digits.npz`")
+    data = yaml.safe_load(text)
+    assert data["data"]["path"] == "data/digits.npz"  # relative to the recipe
+    assert data["data"]["input_shape"] == [8, 8, 1] and data["model"]["type"] == "cnn"
+    recipe = load_recipe(tmp_path / "r.yaml")
+    assert recipe.name == "digits" and recipe.data.normalize == "scale"
+    assert recipe.optimizer.name == "adamw" and recipe.training.label_smoothing == 0.1
+
+
+def test_init_refuses_to_overwrite_and_unknown_kinds(tmp_path, capsys):
+    np.savez(tmp_path / "d.npz", x=np.zeros((20, 3)), y=np.arange(20) % 2)
+    out = tmp_path / "r.yaml"
+    out.write_text("mine\n")
+    assert main(["init", str(tmp_path / "d.npz"), "--out", str(out)]) == 2
+    assert "exists -> another file name, or --force" in capsys.readouterr().err
+    assert out.read_text() == "mine\n"
+    assert main(["init", str(tmp_path / "d.npz"), "--out", str(out), "--force"]) == 0
+    assert yaml.safe_load(out.read_text())["model"]["type"] == "mlp"
+    (tmp_path / "notes.docx").write_text("?")
+    assert main(["init", str(tmp_path / "notes.docx"), "--out", str(tmp_path / "n.yaml")]) == 2
+    assert ".docx -> one of .csv" in capsys.readouterr().err
+    assert main(["init", str(tmp_path / "missing.csv")]) == 2
+    assert "does not exist" in capsys.readouterr().err

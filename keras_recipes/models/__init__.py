@@ -5,9 +5,19 @@ from keras_recipes.models.registry import MODELS
 from keras_recipes.models.transformer import PositionEmbedding
 
 
-def build_model(config, spec):
-    """Builds the recipe's model for data described by `spec`."""
-    return MODELS.get(config.type)(config, spec)
+def build_model(config, spec, total_updates=None):
+    """Builds the recipe's model for data described by `spec`.
+
+    With `total_updates` (the run's optimizer updates), the built-in families'
+    batch-norm momentum is fitted to that budget (`batch_norm.budget_momentum`);
+    a `python:` model keeps its own.
+    """
+    model = MODELS.get(config.type)(config, spec)
+    if total_updates and config.type != "python":
+        from keras_recipes.models.batch_norm import budget_momentum, set_batch_norm_momentum
+
+        set_batch_norm_momentum(model, budget_momentum(total_updates))
+    return model
 
 
 __all__ = ["MODELS", "PositionEmbedding", "build_model", "cnn", "linear", "mlp",

@@ -22,6 +22,11 @@ ADVICE = {
                 "1.0, and check the data for NaN/Inf (`diagnose`).",
     "stalled": "The loss is flat: the learning rate is too low or too high, or gradients do "
                "not flow; run `lr-find` and `diagnose`.",
+    "inconsistent": "Batch norm: its moving statistics are not those of the data, so the "
+                    "model predicts differently in inference mode than in training. Keep "
+                    "training.recompute_batch_norm on (auto), train longer or lower the "
+                    "batch-norm momentum; with tiny or unrepresentative batches, use "
+                    "normalization: layer.",
 }
 
 # Thresholds (fractions of a loss value), chosen to be conservative: a run is
@@ -148,6 +153,17 @@ def classify_run(history: dict, num_classes: Optional[int] = None,
                                      f"({drop:.1%} an epoch over the last epochs) with no "
                                      "train/validation gap")
     return RunState("healthy", f"the train loss fell from {first:.4g} to {last:.4g}{gap}")
+
+
+def batch_norm_state(agreement) -> Optional[RunState]:
+    """`inconsistent` when inference-mode and training-mode predictions disagree.
+
+    Args:
+        agreement: a `keras_recipes.training.batch_norm_stats.ModeAgreement`, or None.
+    """
+    if agreement is None or agreement.agree:
+        return None
+    return RunState("inconsistent", f"batch norm: {agreement.describe()}")
 
 
 def _exploded(loss: list, val: list, scale: float) -> Optional[str]:

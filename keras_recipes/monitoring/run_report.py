@@ -5,13 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from keras_recipes.monitoring.run_classifier import RunState, classify_run
+from keras_recipes.monitoring.run_classifier import RunState, batch_norm_state, classify_run
 
 
-def render_report(history: dict, state: RunState) -> str:
-    """The Markdown text of `report.md`."""
+def render_report(history: dict, state: RunState, batch_norm=None) -> str:
+    """The Markdown text of `report.md` (`batch_norm`: a `ModeAgreement`, or None)."""
     lines = [f"# Run report: {state.state}", "", f"**Why:** {state.reason}.", "",
-             f"**Advice:** {state.advice}", "", "## Curves", "",
+             f"**Advice:** {state.advice}", ""]
+    if batch_norm is not None:
+        lines += [f"**Batch norm:** {batch_norm.describe()} "
+                  f"({'consistent' if batch_norm.agree else 'inconsistent'}).", ""]
+    lines += ["## Curves", "",
              "![training curves](curves.png)", "", "| value | first | best | last |",
              "|---|---|---|---|"]
     for name, values in history.items():
@@ -45,7 +49,7 @@ def _label_smoothing(recipe_file: Path) -> float:
         return 0.0
 
 
-def write_run_report(run_dir: Path, history: dict, spec=None) -> str:
+def write_run_report(run_dir: Path, history: dict, spec=None, batch_norm=None) -> str:
     """Classifies the run, writes `<run_dir>/report.md` and returns a one-line summary.
 
     Example:
@@ -58,12 +62,15 @@ def write_run_report(run_dir: Path, history: dict, spec=None) -> str:
         history: per-epoch values (`History.history` as floats).
         spec: the run's `DataSpec` (its class count sets the chance-level loss);
             the label smoothing is read from `<run_dir>/recipe.yaml`.
+        batch_norm: the final model's `ModeAgreement` (inference vs training mode);
+            when they disagree the run is `inconsistent`, whatever the curves say.
     """
     from keras_recipes.run import write_text_atomic
 
     classes: Optional[int] = None
     if spec is not None and getattr(spec, "task", None) == "classification":
         classes = spec.num_outputs
-    state = classify_run(history, classes, _label_smoothing(Path(run_dir) / "recipe.yaml"))
-    write_text_atomic(Path(run_dir) / "report.md", render_report(history, state))
+    state = (batch_norm_state(batch_norm)
+             or classify_run(history, classes, _label_smoothing(Path(run_dir) / "recipe.yaml")))
+    write_text_atomic(Path(run_dir) / "report.md", render_report(history, state, batch_norm))
     return state.line()

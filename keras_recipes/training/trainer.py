@@ -255,7 +255,8 @@ def prepare(recipe: Recipe, echo: Callable[[str], None] = print) -> Prepared:
     echo(plan.describe(recipe))
 
     with strategy.scope():
-        model = _with_recipe_train_step(build_model(recipe.model, spec), recipe)
+        model = _with_recipe_train_step(build_model(recipe.model, spec, budget.total_updates),
+                                        recipe)
         from keras_recipes.callbacks import plateau_scalable
 
         schedule = plateau_scalable(build_schedule(recipe.schedule, lr, budget))
@@ -334,11 +335,14 @@ def _train(recipe: Recipe, run_dir: Path, echo, verbose, started: float,
     plot_curves(history, run_dir / "curves.png")
     from keras_recipes.monitoring import write_run_report
 
-    echo(write_run_report(run_dir, history, spec))  # report.md: healthy/overfitting/...
 
     best = run_dir / "best.keras"
     if best.exists():
         model.load_weights(best)
+    from keras_recipes.training.batch_norm_stats import finish_batch_norm
+
+    batch_norm = finish_batch_norm(model, data, recipe, plan, echo)  # precise BN statistics
+    echo(write_run_report(run_dir, history, spec, batch_norm))  # report.md: healthy/...
     from keras_recipes.callbacks import save_model_atomic
 
     save_model_atomic(model, run_dir / "model.keras")

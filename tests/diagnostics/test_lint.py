@@ -89,3 +89,26 @@ def test_train_warns_before_it_starts(tmp_path, capsys):
     assert main(["train", QUICKSTART, "--run-dir", str(tmp_path), "--set", "model.l2=1e-4"]) == 2
     err = capsys.readouterr().err
     assert "lint: " in err and "[adam_with_l2]" in err and "not empty" in err
+
+
+def test_lint_speaks_only_about_keys_the_recipe_wrote(tmp_path):
+    # A head-less resnet keeps its default dropout inert: nothing the user wrote is wrong.
+    recipe = tmp_path / "resnet.yaml"
+    recipe.write_text("data: {source: sklearn, name: digits, input_shape: [8, 8, 1]}\n"
+                      "model: {type: resnet, hidden: []}\n")
+    assert lint_recipe(load_recipe(recipe)) == []
+    # Written by the user, the same dropout is flagged.
+    warnings = lint_recipe(load_recipe(recipe, ["model.dropout=0.3"]))
+    assert [(w.rule, w.path) for w in warnings] == [("dropout_after_conv", "model.dropout")]
+    # A default made wrong by the user's choice (SGD at the constant default schedule) is.
+    warnings = lint_recipe(load_recipe(recipe, ["optimizer.name=sgd"]))
+    assert [(w.rule, w.path) for w in warnings] == [("sgd_without_schedule", "schedule.name")]
+
+
+def test_written_tells_given_keys_from_defaults():
+    from keras_recipes.diagnostics.lint import written
+
+    recipe = load_recipe(QUICKSTART, ["training.precision=float32"])
+    assert written(recipe, "model.hidden") and written(recipe, "training.precision")
+    assert not written(recipe, "model.l2") and not written(recipe, "training.jit_compile")
+    assert not written(recipe, "distribute.strategy")

@@ -1,9 +1,29 @@
-"""Data: sources, splits, normalization and tf.data pipelines."""
+"""Data: sources, splits, preprocessing (Keras layers fitted on the training split), pipelines.
 
-from keras_recipes.data.builder import DataBundle, build_data
-from keras_recipes.data.pipeline import make_pipeline
-from keras_recipes.data.spec import DataSpec
-from keras_recipes.data.splits import ArraySplits, Normalizer, split_arrays
+Names are re-exported lazily, so importing a light module of this package
+(`columns`, `label_counts`, `table_reader`) does not import NumPy-heavy or
+TensorFlow code: `lint` and `init` stay fast.
+"""
 
-__all__ = ["ArraySplits", "DataBundle", "DataSpec", "Normalizer", "build_data",
-           "make_pipeline", "split_arrays"]
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {
+    "ArraySplits": "keras_recipes.data.splits",
+    "DataBundle": "keras_recipes.data.builder",
+    "DataSpec": "keras_recipes.data.spec",
+    "Normalizer": "keras_recipes.data.splits",
+    "Preprocessor": "keras_recipes.data.preprocessor",
+    "build_data": "keras_recipes.data.builder",
+    "make_pipeline": "keras_recipes.data.pipeline",
+    "split_arrays": "keras_recipes.data.splits",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'keras_recipes.data' has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

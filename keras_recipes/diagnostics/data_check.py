@@ -79,7 +79,8 @@ def _grid_examples(ctx, count: int = 25):
     config = ctx.recipe.data
     if config.source != "tfds" and not ctx.spec.is_tokens:
         source = SOURCES.get(config.source)(config, ctx.recipe.seed)
-        if source.x is not None and len(source.x) == len(source.y):
+        raw_arrays = source.fit_preprocessor is None and isinstance(source.x, np.ndarray)
+        if raw_arrays and len(source.x) == len(source.y):
             x = np.asarray(source.x[:count])
             if config.input_shape:
                 x = x.reshape((len(x), *config.input_shape))
@@ -117,7 +118,8 @@ def _check_classes(y, spec, facts, fails, warns, advice, details) -> None:
         advice.append("stratified splits (data.stratify: true) or more data for rare classes")
     if ratio > IMBALANCE_WARN:
         warns.append(f"classes imbalanced {ratio:.0f}x")
-        advice.append("class weights or resampling, and per-class recall rather than accuracy")
+        advice.append("training.class_weight: balanced (or {class: weight}), and per-class "
+                      "recall rather than accuracy")
 
 
 def _probe(ctx, facts, fails, advice, details) -> None:

@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 
 from keras_recipes.data.image_decode import decode_image
+from keras_recipes.data.label_counts import IMAGE_SUFFIXES
 from keras_recipes.data.preprocessor import Preprocessor
 from keras_recipes.data.sources.base import SOURCES, SourceData
 from keras_recipes.errors import DataError, UsageError
 
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp")
 CHANNELS = {"grayscale": 1, "rgb": 3, "rgba": 4}
 SPLIT_FOLDERS = {"train": "train", "val": "val", "validation": "val", "test": "test"}
 _MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")

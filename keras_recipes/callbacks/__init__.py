@@ -1,6 +1,7 @@
 """Training callbacks: learning-rate and gradient loggers, plateau and per-batch schedulers."""
 
 from keras_recipes.callbacks.best_checkpoint import BestCheckpoint, save_model_atomic
+from keras_recipes.callbacks.early_stopping import EarlyStopping
 from keras_recipes.callbacks.gradient_norm_logger import GradientNormLogger
 from keras_recipes.callbacks.learning_rate_logger import LearningRateLogger
 from keras_recipes.callbacks.non_finite_guard import NonFiniteGuard
@@ -12,6 +13,7 @@ from keras_recipes.callbacks.warmup_cosine_scheduler import WarmupCosineSchedule
 
 __all__ = [
     "BestCheckpoint",
+    "EarlyStopping",
     "NonFiniteGuard",
     "GradientNormLogger",
     "LearningRateLogger",

@@ -8,10 +8,10 @@ import time
 from pathlib import Path
 from typing import Optional
 
-import keras
+from keras_recipes.callbacks.stateful import StatefulCallback, optional_count, optional_metric
 
 
-class BestCheckpoint(keras.callbacks.Callback):
+class BestCheckpoint(StatefulCallback):
     """Keeps the weights of the best epoch by `monitor` and saves them as a `.keras` file.
 
     Like `keras.callbacks.ModelCheckpoint(save_best_only=True)`, with two
@@ -38,6 +38,9 @@ class BestCheckpoint(keras.callbacks.Callback):
         mode: `min`, `max` or `auto` (max for accuracy-like names).
         write_interval_s: least seconds between two writes (0: at every improvement).
     """
+
+    state_key = "best_checkpoint"
+    state_fields = {"best": optional_metric, "best_epoch": optional_count}
 
     def __init__(self, filepath, monitor: str = "val_loss", mode: str = "auto",
                  write_interval_s: float = 0.0):
@@ -83,10 +86,17 @@ class BestCheckpoint(keras.callbacks.Callback):
         self.best, self.best_epoch, self.best_weights = best, epoch, weights
         self._unwritten = True
 
-    def write(self) -> None:
-        """Writes the best weights to `filepath` now, if they are not there yet."""
+    def write(self, model=None) -> None:
+        """Writes the best weights to `filepath` now, if they are not there yet.
+
+        Args:
+            model: the model to write them with when the callback has not been
+                given one by `fit` (a resumed run whose training had finished).
+        """
         if not self._unwritten or self.best_weights is None:
             return
+        if model is not None and getattr(self, "_model", None) is None:
+            self.set_model(model)
         current = self.model.get_weights()
         self.model.set_weights(self.best_weights)
         try:

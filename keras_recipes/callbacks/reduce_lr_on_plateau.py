@@ -10,11 +10,12 @@ import numpy as np
 
 from keras_recipes.callbacks import _utils
 from keras_recipes.callbacks.scaled_schedule import ScaledSchedule
+from keras_recipes.callbacks.stateful import StatefulCallback, count, optional_metric
 
 _MODES = ("auto", "min", "max")
 
 
-class ReduceLROnPlateau(keras.callbacks.Callback):
+class ReduceLROnPlateau(StatefulCallback):
     """Reduces the learning rate when a metric has stopped improving.
 
     A drop-in replacement for `keras.callbacks.ReduceLROnPlateau` (same
@@ -83,6 +84,9 @@ class ReduceLROnPlateau(keras.callbacks.Callback):
             of training if the model is not compiled or its learning rate is
             a plain callable, which cannot be scaled.
     """
+
+    state_key = "reduce_lr_on_plateau"
+    state_fields = {"wait": count, "best": optional_metric, "cooldown_counter": count}
 
     def __init__(
         self,

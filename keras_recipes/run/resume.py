@@ -21,6 +21,84 @@ def run_status(run_dir: Path) -> Optional[str]:
         return None
 
 
+_UNFINISHED = ("running", "failed", "interrupted")
+# What a run writes before its first state: a directory holding only these restarts.
+_START_UP_FILES = {".lock", "status.json", "recipe.yaml", "summary.txt", "tensorboard"}
+
+
+def _start_up_leftover(name: str) -> bool:
+    """A file a run writes before its first state, or an atomic write's temporary file."""
+    return name in _START_UP_FILES or (name.startswith(".") and name.endswith(".tmp"))
+
+
+def run_dir_kind(run_dir: Path) -> str:
+    """What `train --run-dir` finds in `run_dir`.
+
+    Returns:
+        `new` (missing, or empty but for the lock file), `resume` (an unfinished
+        run with a saved state), `restart` (a run that stopped before its first
+        state: it starts again from scratch), `completed`, or `foreign` (files
+        that are not an unfinished run's).
+    """
+    run_dir = Path(run_dir)
+    if not run_dir.exists():
+        return "new"
+    if not run_dir.is_dir():
+        return "foreign"
+    names = {p.name for p in run_dir.iterdir()}
+    if names <= {".lock"}:
+        return "new"
+    status = run_status(run_dir)
+    if status == "completed":
+        return "completed"
+    if STATE_FILE in names:
+        return "resume"
+    if status in _UNFINISHED and all(_start_up_leftover(n) for n in names):
+        return "restart"
+    return "foreign"
+
+
+def claim_run_dir(run_dir: Path, key: str = "--run-dir", lock: bool = True) -> str:
+    """Creates (for `--run-dir`) and locks `run_dir`, then says what to do there.
+
+    The lock comes first, so two commands started together never both decide to
+    train into one directory (see `run/lock.py`).
+
+    Returns:
+        `new`, `resume` or `restart` (see `run_dir_kind`).
+
+    Raises:
+        UsageError: the directory holds a completed run or unrelated files, another
+            process holds it, or `--resume` finds no run there.
+    """
+    from keras_recipes.run.lock import acquire, release
+
+    run_dir = Path(run_dir)
+    if key == "--resume" and not run_dir.is_dir():
+        raise UsageError(f"{key}: {str(run_dir)!r} does not exist -> a run directory")
+    if lock:
+        if run_dir.exists() and not run_dir.is_dir():
+            raise UsageError(f"{key}: {str(run_dir)!r} is a file -> a new or empty directory")
+        run_dir.mkdir(parents=True, exist_ok=True)
+        acquire(run_dir, key)
+    try:
+        kind = run_dir_kind(run_dir)
+        if kind == "completed":
+            raise UsageError(f"{key}: {str(run_dir)!r} holds a completed run -> a new "
+                             "directory (a completed run is never trained again in place)")
+        if kind == "foreign":
+            raise UsageError(f"{key}: {str(run_dir)!r} is not empty and holds no unfinished "
+                             "run -> a new or empty directory (runs never overwrite earlier runs)")
+        if kind == "new" and key == "--resume":
+            raise UsageError(f"{key}: {str(run_dir)!r} has no {STATE_FILE} -> a run directory "
+                             "written by `train` that saved at least one state")
+    except BaseException:
+        if lock:
+            release(run_dir)
+        raise
+    return kind
+
+
 def resumable(run_dir: Path) -> bool:
     """True when `run_dir` holds a saved state of a run that did not complete."""
     run_dir = Path(run_dir)

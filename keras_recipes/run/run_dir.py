@@ -11,6 +11,26 @@ import yaml
 
 from keras_recipes.errors import UsageError
 from keras_recipes.run.atomic import write_text_atomic
+from keras_recipes.run.lock import LOCK_FILE
+
+
+_MAX_NAME = 100
+
+
+def check_run_name(name: str, key: str = "name") -> str:
+    """A recipe name is one folder name under the runs folder, never a path.
+
+    Raises:
+        UsageError: empty, `.`/`..`, a path separator or NUL, or over 100 characters.
+    """
+    bad = (not name or name in (".", "..") or any(c in name for c in "/\\\0")
+           or len(name) > _MAX_NAME)
+    if bad:
+        shown = name if len(name) <= 40 else name[:37] + "..."
+        raise UsageError(f"{key}: {shown!r} -> a folder name of 1-{_MAX_NAME} characters "
+                         "without '/', '\\' or NUL, not '.' or '..' (runs go to "
+                         "OUTPUT/NAME/TIMESTAMP)")
+    return name
 
 
 def create_run_dir(output: str | Path, name: str, run_dir: str | Path | None = None) -> Path:
@@ -27,12 +47,13 @@ def create_run_dir(output: str | Path, name: str, run_dir: str | Path | None = N
     try:
         if run_dir is not None:
             path = Path(run_dir)
-            if path.exists() and (not path.is_dir() or any(path.iterdir())):
+            if path.exists() and (not path.is_dir() or any(
+                    p.name != LOCK_FILE for p in path.iterdir())):
                 raise UsageError(f"--run-dir: {str(path)!r} is not empty -> a new or empty "
                                  "directory (runs never overwrite earlier runs)")
             path.mkdir(parents=True, exist_ok=True)
             return path
-        parent = Path(output) / name
+        parent = Path(output) / check_run_name(name)
         parent.mkdir(parents=True, exist_ok=True)
         stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
         for attempt in range(1, 1000):
@@ -42,9 +63,11 @@ def create_run_dir(output: str | Path, name: str, run_dir: str | Path | None = N
                 return path
             except FileExistsError:
                 continue
-    except PermissionError as err:
-        raise UsageError(f"--output: cannot create a run directory ({err.strerror}: "
-                         f"{err.filename}) -> a writable location") from None
+    except OSError as err:  # read-only, no permission, name too long, disk full
+        from keras_recipes.run.os_errors import describe_os_error
+
+        raise UsageError(f"--output: cannot create a run directory: {describe_os_error(err)}"
+                         ) from None
     raise UsageError(f"--output: too many runs named {name!r} this second")
 
 

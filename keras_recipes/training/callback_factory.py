@@ -36,7 +36,9 @@ def build_callbacks(recipe, run_dir: Path, has_val: bool, data=None) -> list:
         callbacks.append(OneCycleMomentum())
     from keras_recipes.callbacks import BestCheckpoint, NonFiniteGuard
 
-    callbacks.append(NonFiniteGuard(spike_threshold=recipe.training.spike_threshold))
+    callbacks.append(NonFiniteGuard(
+        spike_threshold=recipe.training.spike_threshold,
+        loss_upper_bound=getattr(recipe.training, "loss_upper_bound", None)))
     plateau = cfg.reduce_lr_on_plateau
     if plateau.enabled:
         from keras_recipes.callbacks import ReduceLROnPlateau
@@ -51,7 +53,9 @@ def build_callbacks(recipe, run_dir: Path, has_val: bool, data=None) -> list:
                                     write_interval_s=cfg.checkpoint.write_interval_s))
     stop = cfg.early_stopping
     if stop.enabled:
-        callbacks.append(keras.callbacks.EarlyStopping(
+        from keras_recipes.callbacks import EarlyStopping
+
+        callbacks.append(EarlyStopping(
             monitor=_monitor(stop.monitor, has_val), patience=stop.patience,
             min_delta=stop.min_delta, mode=stop.mode, restore_best_weights=False, verbose=1))
     if cfg.tensorboard.enabled:

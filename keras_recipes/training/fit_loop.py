@@ -38,8 +38,10 @@ class StateSaver(keras.callbacks.Callback):
     """
 
     def __init__(self, path: Optional[Path], callbacks: list, lr_factor, every_n_steps: int,
-                 steps_per_epoch: int, guard=None, write_interval_s: float = 0.0):
+                 steps_per_epoch: int, guard=None, write_interval_s: float = 0.0,
+                 epochs: int = 0):
         super().__init__()
+        self.epochs = epochs
         self.write_interval_s = write_interval_s
         self._written_at = -math.inf
         self._unwritten = False
@@ -52,6 +54,8 @@ class StateSaver(keras.callbacks.Callback):
         self.offset = 0  # batches of the current epoch done before this fit call
         self.epoch = 0
         self.pending: Optional[dict] = None
+        self.pending_metrics: Optional[run_state.TrainingState] = None
+        """A mid-epoch state whose metric accumulators the next epoch starts from."""
         self.last_good: Optional[run_state.TrainingState] = None
 
     def on_train_begin(self, logs=None):
@@ -61,6 +65,9 @@ class StateSaver(keras.callbacks.Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         self.epoch = epoch
+        if self.pending_metrics is not None:  # Keras has just reset them
+            run_state.restore_metrics(self.model, self.pending_metrics)
+            self.pending_metrics = None
 
     def on_train_batch_end(self, batch, logs=None):
         done = self.offset + batch + 1
@@ -70,7 +77,9 @@ class StateSaver(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self.offset = 0
-        self.save(epoch + 1, 0)
+        # Early stopping has decided by now (this callback runs last): a state that says
+        # "finished" makes a resume after a kill in the final phase train no extra epoch.
+        self.save(epoch + 1, 0, finished=bool(self.model.stop_training) or epoch + 1 >= self.epochs)
 
     def write(self) -> None:
         """Writes the last captured state to disk if it is not there yet."""
@@ -79,18 +88,18 @@ class StateSaver(keras.callbacks.Callback):
             self._written_at = time.monotonic()
         self._unwritten = False
 
-    def save(self, epoch: int, step: int, write: bool = False) -> bool:
+    def save(self, epoch: int, step: int, write: bool = False, finished: bool = False) -> bool:
         """Captures the state at `(epoch, step)` (refusing non-finite weights); writes it
         when asked or when `write_interval_s` has passed since the last write."""
         if self.guard is not None and self.guard.fault:
             return False
         state = run_state.capture(self.model, self.lr_factor, {"epoch": epoch, "step": step},
-                                  self.callbacks)
+                                  self.callbacks, finished=finished)
         if not all(np.isfinite(a).all() for group in ("model", "optimizer")
                    for a in state.arrays[group] if a.dtype.kind == "f"):
             if self.guard is not None:
-                self.guard._stop(f"non-finite weights at epoch {epoch + 1}, batch {step} "
-                                 "(a non-finite gradient)")
+                self.guard.stop(f"non-finite weights at epoch {epoch + 1}, batch {step} "
+                                "(a non-finite gradient)")
             return False
         self.last_good = state
         self._unwritten = True
@@ -119,8 +128,8 @@ class FitLoop:
         validation_data: passed to `fit`.
         verbose: passed to `fit`.
         echo: where messages go.
-        after_restore: called with the state a rollback returned to (e.g. to drop the
-            epochs logged after it).
+        after_restore: called with the state a resume or rollback continues from (e.g.
+            to drop the epochs logged after it), once the state is known to fit.
         write_interval_s: least seconds between two writes of the epoch-end state (it
             is captured in memory every epoch; the last one is always written).
     """
@@ -148,17 +157,34 @@ class FitLoop:
         self.guard = next((c for c in self.callbacks if isinstance(c, NonFiniteGuard)), None)
         self.saver = StateSaver(self.state_path, self.callbacks, self.lr_factor,
                                 self.every_n_steps, self.steps_per_epoch, self.guard,
-                                self.write_interval_s)
+                                self.write_interval_s, self.epochs)
+        self._metrics_from: Optional[run_state.TrainingState] = None
 
     def run(self, resume: Optional[run_state.TrainingState] = None) -> None:
-        """Trains from the start, or from `resume`; raises TrainingError on a fault."""
+        """Trains from the start, or from `resume`; raises TrainingError on a fault.
+
+        A `resume` whose training had finished (killed in the final phase) trains
+        nothing: the caller goes on to the final artifacts.
+
+        Raises:
+            StateError: `resume` does not fit this model or run.
+            TrainingError: a fault that was not (or could no longer be) rolled back.
+        """
+        self.saver.set_model(self.model)
         if resume is not None:
             run_state.restore(self.model, self.lr_factor, resume, self.callbacks)
+            run_state.check_position(resume, self.epochs, self.steps_per_epoch,
+                                     int(_value(self.model.optimizer.iterations)))
+            if self.after_restore is not None:  # e.g. drop epochs logged after the state
+                self.after_restore(resume)
             epoch, step = resume.epoch, resume.step
             self.saver.last_good = resume
+            self._metrics_from = resume
+            self._build_metrics(resume)
+            if resume.finished:
+                epoch = self.epochs
         else:
             epoch, step = 0, 0
-            self.saver.set_model(self.model)
             self.saver.save(0, 0, write=True)  # what a rollback before the next save returns to
         try:
             while epoch < self.epochs:
@@ -171,7 +197,32 @@ class FitLoop:
             self.saver.write()
             for callback in self.callbacks:
                 if isinstance(callback, BestCheckpoint):
-                    callback.write()
+                    callback.write(self.model)
+
+    def _build_metrics(self, state: run_state.TrainingState) -> None:
+        """Creates the compiled metrics' accumulators before `fit` when a mid-epoch state
+        holds their values (without a strategy Keras creates them in the first traced
+        step, after the epoch's `on_epoch_begin` where they are restored). One
+        evaluation step on the next training batch builds them; it changes no weight."""
+        saved = len(state.arrays.get("metrics", []))
+        if not saved or len(run_state.metric_variables(self.model)) >= saved:
+            return
+        batch = next(iter(self.pipeline.from_position(state.epoch, state.step).take(1)))
+        x, y, *weights = batch if isinstance(batch, tuple) else (batch, None)
+        self.model.test_on_batch(x, y, sample_weight=weights[0] if weights else None)
+
+    def use_best_weights(self, fallback: Optional[Path] = None) -> bool:
+        """Puts the best checkpoint's weights into the model: the in-memory ones (kept in
+        the resume state, so a run resumed after its training finished has them), else
+        `fallback` (a `.keras` file) if it exists. False when there are none."""
+        best = next((c for c in self.callbacks if isinstance(c, BestCheckpoint)), None)
+        if best is not None and best.best_weights is not None:
+            self.model.set_weights(best.best_weights)
+            return True
+        if fallback is not None and Path(fallback).exists():
+            self.model.load_weights(fallback)
+            return True
+        return False
 
     def _fit(self, epoch: int, step: int) -> None:
         """Fits from `(epoch, step)`: the rest of a started epoch first, then whole epochs."""
@@ -186,6 +237,10 @@ class FitLoop:
     def _segment(self, epoch: int, step: int, end_epoch: int) -> None:
         self.saver.offset = step
         self.saver.pending = run_state.callback_states(self.callbacks)
+        self.saver.pending_metrics = self._metrics_from if step else None
+        self._metrics_from = None
+        if self.guard is not None:
+            self.guard.batch_offset = step
         self.model.fit(self.pipeline.from_position(epoch, step), initial_epoch=epoch,
                        epochs=end_epoch, steps_per_epoch=self.steps_per_epoch - step,
                        validation_data=self.validation_data,
@@ -202,6 +257,7 @@ class FitLoop:
         current = _value(self.lr_factor)
         rollbacks = guard.rollbacks + 1
         run_state.restore(self.model, self.lr_factor, good, self.callbacks)
+        self._metrics_from = good
         guard.rollbacks = rollbacks
         new = min(_value(self.lr_factor), current) * self.rollback_lr_factor
         if self.lr_factor is not None:

@@ -75,4 +75,58 @@ def test_a_loss_spike_counts_as_a_fault_when_asked():
     for i, loss in enumerate([1.0] * 11 + [50.0]):
         total += loss
         guard.on_train_batch_end(i, {"loss": total / (i + 1)})
-    assert guard.model.stop_training and guard.fault.startswith("loss spike (50")
+    assert guard.model.stop_training and str(guard.fault).startswith("loss spike (50")
+    assert guard.fault.kind == "spike" and (guard.fault.first_batch, guard.fault.last_batch) == (
+        11, 11)
+
+
+def _fake_model(iterations):
+    class Model:
+        stop_training = False
+
+        class optimizer:
+            pass
+
+    Model.optimizer.iterations = iterations
+    return Model()
+
+
+def test_a_loss_above_the_upper_bound_is_a_fault_even_when_finite():
+    from keras_recipes.callbacks import NonFiniteGuard
+
+    guard = NonFiniteGuard(loss_upper_bound=100.0)
+    guard.set_model(_fake_model(3))
+    guard.on_epoch_begin(0)
+    guard.on_train_batch_end(0, {"loss": 2.0})
+    guard.on_train_batch_end(1, {"loss": 2.0})
+    assert guard.fault is None
+    guard.on_train_batch_end(2, {"loss": (4.0 + 500.0) / 3})  # batch 3 alone: 500
+    assert guard.fault.kind == "bound" and guard.model.stop_training
+    assert str(guard.fault) == ("loss 500 above training.loss_upper_bound 100 at step 3 "
+                                "(epoch 1, batch 3)")
+
+
+def test_a_compiled_chunk_is_named_as_a_chunk_not_as_its_last_batch():
+    from keras_recipes.callbacks import NonFiniteGuard
+
+    guard = NonFiniteGuard()
+    guard.set_model(_fake_model(16))
+    guard.on_epoch_begin(1)
+    guard.on_train_batch_end(3, {"loss": 1.0})        # batches 1-4 (steps 9-12)
+    guard.on_train_batch_end(7, {"loss": float("nan")})  # batches 5-8 (steps 13-16)
+    assert (guard.fault.first_batch, guard.fault.last_batch) == (4, 7)
+    assert "in steps 13-16 (epoch 2, batches 5-8: one compiled call" in str(guard.fault)
+
+
+def test_after_a_mid_epoch_resume_batches_are_counted_from_the_epoch_start():
+    from keras_recipes.callbacks import NonFiniteGuard
+
+    guard = NonFiniteGuard(loss_upper_bound=10.0)
+    guard.set_model(_fake_model(7))
+    guard.batch_offset = 5
+    guard.on_epoch_begin(0)
+    # The restored accumulators make the first mean cover batches 1-6: no window of its own.
+    guard.on_train_batch_end(0, {"loss": 3.0})
+    guard.on_train_batch_end(1, {"loss": (3.0 * 6 + 50.0) / 7})
+    assert str(guard.fault).endswith("at step 7 (epoch 1, batch 7)")
+    assert guard.fault.kind == "bound"

@@ -17,7 +17,9 @@ from keras_recipes.errors import UsageError
 from keras_recipes.init.profile import DataProfile
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
-TEXT_SUFFIXES = (".txt", ".text", ".md")
+TEXT_SUFFIXES = (".txt",)
+SPLIT_FOLDERS = ("train", "val", "validation", "test")
+"""Top-level folders that hold the splits (each with class subfolders), as the sources read."""
 SAMPLED_FILES = 64
 """Files per folder whose size/length `init` reads (the rest are only counted)."""
 
@@ -37,9 +39,8 @@ def profile_folder(path: Path) -> DataProfile:
     Raises:
         UsageError: no class subfolders, or files that are neither images nor text.
     """
-    classes = sorted(d for d in path.iterdir() if d.is_dir() and not d.name.startswith("."))
-    files = {d.name: sorted(f for f in d.rglob("*") if f.is_file()
-                            and not f.name.startswith(".")) for d in classes}
+    files, splits = _class_files(path)
+    classes = list(files)
     suffixes = Counter(f.suffix.lower() for group in files.values() for f in group)
     images = sum(n for s, n in suffixes.items() if s in IMAGE_SUFFIXES)
     texts = sum(n for s, n in suffixes.items() if s in TEXT_SUFFIXES)
@@ -56,7 +57,8 @@ def profile_folder(path: Path) -> DataProfile:
                            else "text_folder"}, "classification",
                           examples=sum(len(group) for group in files.values()),
                           class_counts={name: len(group) for name, group in files.items()})
-    profile.inferred.append(f"{profile.modality} folder: {profile.examples} files in "
+    where = f"split folders {', '.join(splits)}, each with" if splits else "in"
+    profile.inferred.append(f"{profile.modality} folder: {profile.examples} files {where} "
                             f"{len(classes)} class subfolders: " + ", ".join(
                                 f"{c} ({n})" for c, n in list(profile.class_counts.items())[:8])
                             + (" ..." if len(classes) > 8 else ""))
@@ -72,6 +74,24 @@ def profile_folder(path: Path) -> DataProfile:
     else:
         _describe_texts(profile, files)
     return profile
+
+
+def _class_files(path: Path) -> tuple[dict[str, list[Path]], list[str]]:
+    """`({class: files}, split folders)`: `path/<class>/...`, or `path/train/<class>/...`
+    with `val/` (or `validation/`) and `test/` beside it (the splits then come from there)."""
+    def folders(root: Path) -> list[Path]:
+        return sorted(d for d in root.iterdir() if d.is_dir() and not d.name.startswith("."))
+
+    top = folders(path)
+    names = {d.name for d in top}
+    splits = [d for d in top if d.name in SPLIT_FOLDERS] if "train" in names and \
+        names <= set(SPLIT_FOLDERS) else []
+    files: dict[str, list[Path]] = {}
+    for root in splits or [path]:
+        for folder in folders(root):
+            files.setdefault(folder.name, []).extend(
+                sorted(f for f in folder.rglob("*") if f.is_file() and not f.name.startswith(".")))
+    return dict(sorted(files.items())), [d.name for d in splits]
 
 
 def _sample(files: dict[str, list[Path]]) -> list[Path]:

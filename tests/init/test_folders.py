@@ -44,3 +44,12 @@ def test_a_folder_without_class_subfolders_is_refused(tmp_path):
     (tmp_path / "flat" / "a.png").write_bytes(b"")
     with pytest.raises(UsageError, match="one subfolder per class.*found 0 subfolders"):
         profile_folder(tmp_path / "flat")
+
+
+def test_split_folders_are_not_classes(tmp_path):
+    root = tmp_path / "pets"
+    write_images(root / "train", per_class=3)
+    write_images(root / "val", per_class=1)
+    profile = profile_folder(root)
+    assert profile.class_counts == {"cat": 4, "dog": 4}
+    assert "split folders train, val, each with 2 class subfolders" in profile.inferred[0]

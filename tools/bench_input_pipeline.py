@@ -128,7 +128,7 @@ def bench_image_ops(batch: int = 128, size: int = 32, batches: int = 30,
     import tensorflow as tf
 
     from keras_recipes.augment import build_augmenter
-    from keras_recipes.config.schema import AugmentConfig
+    from keras_recipes.config.schema import augment_config
     from keras_recipes.data.spec import DataSpec
 
     spec = DataSpec((size, size, 3), "classification", 10, batch, 0, 0)
@@ -140,7 +140,7 @@ def bench_image_ops(batch: int = 128, size: int = 32, batches: int = 30,
     layers = _keras_layer_ops(keras, size, 4, 15.0)
     rows = []
     for name, args in entries.items():
-        ours = build_augmenter([AugmentConfig(name=name, **args)], spec)
+        ours = build_augmenter([augment_config({"name": name, **args})], spec)
         mixing = name in ("mixup", "cutmix")
 
         def keras_map(xb, yb, layer=layers[name], mixing=mixing):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 from keras_recipes.augment.augmenter import Augmenter
-from keras_recipes.augment.catalog import modality_of, modality_problems
+from keras_recipes.config.augment_schema import modality_of, modality_problems
 from keras_recipes.errors import RecipeError
 
 

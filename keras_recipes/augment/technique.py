@@ -8,7 +8,7 @@ AUGMENTATIONS: Registry = Registry("augmentation")
 
 
 class Technique(abc.ABC):
-    """Base of one augmentation: built from its `AugmentConfig`, called on a batch.
+    """Base of one augmentation: built from its `data.augment` entry (`config.augment_schema`), called on a batch.
 
     Subclasses implement `__call__(x, y, seed) -> (x, y)` with stateless random
     ops only; `x` is the whole batch `[B, ...]`, `seed` a shape-[2] tensor.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal, Optional, Union
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
-from keras_recipes.config.sections import PYTHON_REF, Section
+from keras_recipes.config.sections import PythonRef, Section
 
 
 class Toggle(Section):
@@ -88,15 +88,8 @@ class LoggerConfig(Toggle):
 class PythonCallback(Section):
     """A callback of your own: `python: package.module:Factory` called with `args`."""
 
-    python: str = Field(description="`package.module:Factory` returning a keras Callback.")
+    python: PythonRef = Field(description="`package.module:Factory` returning a keras Callback.")
     args: dict[str, Any] = Field(default_factory=dict)
-
-    @field_validator("python")
-    @classmethod
-    def _ref(cls, value: str) -> str:
-        if not PYTHON_REF.match(value):
-            raise ValueError(f"{value!r} -> 'package.module:function'")
-        return value
 
 
 class CallbacksConfig(Section):

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import copy
 import re
-import typing
 from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from keras_recipes.config.schema import FieldProblems, Recipe
+from keras_recipes.config.problems import error_lines
+from keras_recipes.config.schema import Recipe
 from keras_recipes.errors import RecipeError
-from keras_recipes.registry import did_you_mean
 
 
 class _RecipeLoader(yaml.SafeLoader):
@@ -82,15 +81,20 @@ def _resolve_paths(data: dict[str, Any], base: Path) -> None:
             section["path"] = str((base / file).resolve())
 
 
-# A section whose kind changes is replaced, not merged: a `linear` model must not
-# inherit the `hidden` widths of the parent's `mlp`.
-_KIND_KEYS = {"data": "source", "model": "type", "optimizer": "name", "schedule": "name"}
+def _kind_keys() -> dict[str, str]:
+    """`{section: kind key}` of the recipe's kind-switched sections, e.g. `model: type`."""
+    from keras_recipes.config.kinds import Kinds
+    from keras_recipes.config.schema_walk import unwrap, field_node
+
+    found = {name: unwrap(field_node(field)) for name, field in Recipe.model_fields.items()}
+    return {name: node.key for name, node in found.items() if isinstance(node, Kinds)}
 
 
 def merge_recipes(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
-    """`extends:` semantics: deep merge, except sections whose kind key changes."""
+    """`extends:` semantics: deep merge, except sections whose kind key changes (a
+    `linear` model must not inherit the `hidden` widths of the parent's `mlp`)."""
     merged = deep_merge(base, child)
-    for section, kind in _KIND_KEYS.items():
+    for section, kind in _kind_keys().items():
         parent, own = base.get(section), child.get(section)
         if isinstance(parent, dict) and isinstance(own, dict) and kind in own \
                 and own[kind] != parent.get(kind, own[kind]):
@@ -145,7 +149,7 @@ def validate_dict(data: dict[str, Any], source: str | None = None) -> Recipe:
     try:
         return Recipe.model_validate(data)
     except ValidationError as err:
-        problems = [line for e in err.errors() for line in _format_error(e)]
+        problems = [line for e in err.errors() for line in error_lines(e)]
         raise RecipeError(problems, source) from None
 
 
@@ -156,73 +160,3 @@ def load_recipe(path: str | Path, overrides: Iterable[str] = (),
     if name_from_file and "name" not in data:
         data["name"] = re.sub(r"[^A-Za-z0-9_.-]", "_", Path(path).stem)
     return validate_dict(data, str(path))
-
-
-# ------------------------------------------------------------ error messages
-def _path(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif str(part).startswith(("function-", "literal[", "int", "bool", "list[", "str")):
-            continue  # Union branch names pydantic adds to the location.
-        else:
-            out += f".{part}" if out else str(part)
-    return out or "recipe"
-
-
-def _given(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _section_at(loc: tuple) -> type[BaseModel] | None:
-    """The schema class that holds the key at `loc` (for 'allowed keys' messages)."""
-    model: Any = Recipe
-    for part in loc[:-1]:
-        if isinstance(part, int):
-            continue
-        if not (isinstance(model, type) and issubclass(model, BaseModel)):
-            return None
-        field = model.model_fields.get(part)
-        if field is None:
-            return None
-        model = _unwrap_model(field.annotation)
-    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
-
-
-def _unwrap_model(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _unwrap_model(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def _format_error(error: dict) -> list[str]:
-    loc, kind, given = tuple(error["loc"]), error["type"], error.get("input")
-    path = _path(loc)
-    if kind == "extra_forbidden":
-        section = _section_at(loc)
-        allowed = sorted(section.model_fields) if section else []
-        hint = did_you_mean(loc[-1], allowed)
-        return [f"{path}: unknown key (given {_given(given)}) -> allowed keys: "
-                f"{', '.join(allowed)}{hint}"]
-    if kind == "literal_error":
-        expected = error.get("ctx", {}).get("expected", "")
-        choices = re.findall(r"'([^']*)'", expected)
-        return [f"{path}: {_given(given)} -> one of {expected}{did_you_mean(given, choices)}"]
-    if kind == "value_error":
-        cause = error.get("ctx", {}).get("error")
-        if isinstance(cause, FieldProblems):
-            lines = []
-            for sub, message in cause.problems:
-                full = f"{path}.{sub}" if sub and path != "recipe" else (sub or path)
-                lines.append(f"{full}: {message}")
-            return lines
-        return [f"{path}: {_given(given)} -> {error['msg'].removeprefix('Value error, ')}"]
-    if kind == "missing":
-        return [f"{path}: missing -> required"]
-    return [f"{path}: {_given(given)} -> {error['msg'][0].lower()}{error['msg'][1:]}"]

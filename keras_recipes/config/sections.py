@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import re
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict
 
 PYTHON_REF = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
+
+
+def _python_ref(value: str) -> str:
+    if not PYTHON_REF.match(value):
+        raise ValueError("'package.module:function'")
+    return value
+
+
+# A `package.module:function` reference (`model.python`, `data.python`, custom callbacks).
+PythonRef = Annotated[str, AfterValidator(_python_ref)]
 
 
 class FieldProblems(ValueError):
@@ -20,28 +31,6 @@ class FieldProblems(ValueError):
 def _raise_if(problems: list[tuple[str, str]]) -> None:
     if problems:
         raise FieldProblems(problems)
-
-
-def _only_for(section: BaseModel, owner_key: str, owner_value: str,
-              allowed: dict[str, tuple[str, ...]]) -> list[tuple[str, str]]:
-    """Problems for keys given a non-default value that do not apply to `owner_value`."""
-    problems = []
-    fields = type(section).model_fields
-    for key in sorted(section.model_fields_set):
-        users = allowed.get(key)
-        value = getattr(section, key)
-        if isinstance(value, BaseModel):
-            value = value.model_dump()
-        default = fields[key].get_default(call_default_factory=True)
-        if isinstance(default, BaseModel):
-            default = default.model_dump()
-        if value == default:
-            continue  # a key left at its default (e.g. in a resolved recipe) is harmless
-        if users is not None and owner_value not in users:
-            problems.append((key, f"{getattr(section, key)!r} -> only used with "
-                                  f"{owner_key} {', '.join(users)} (here {owner_key} is "
-                                  f"'{owner_value}')"))
-    return problems
 
 
 class Section(BaseModel):

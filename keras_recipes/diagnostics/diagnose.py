@@ -123,10 +123,9 @@ def diagnose(recipe, out_dir: str | Path, budget: Optional[Budget] = None,
 def _default_lr_model(recipe):
     """`(model, lr)` prepared at the optimizer's playbook default LR, or None if that is
     close to the recipe's LR already."""
-    from keras_recipes.config.schema import OPTIMIZER_DEFAULTS
     from keras_recipes.training.trainer import prepare
 
-    default = OPTIMIZER_DEFAULTS[recipe.optimizer.name]["learning_rate"]
+    default = type(recipe.optimizer).model_fields["learning_rate"].default
     ratio = recipe.optimizer.learning_rate / default
     if 1 / RETRY_FACTOR <= ratio <= RETRY_FACTOR:
         return None

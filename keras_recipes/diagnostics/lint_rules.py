@@ -49,6 +49,11 @@ RULES: dict[str, Callable[[Any], list[LintWarning]]] = {}
 
 def _rule(rule_id: str):
     def register(function):
+        from keras_recipes.config.schema import LINT_RULE_IDS
+
+        if rule_id not in LINT_RULE_IDS:
+            raise ValueError(f"lint rule {rule_id!r} is not listed in config.schema.LINT_RULE_IDS "
+                             "(which `lint.ignore` validates against)")
         if rule_id in RULES:
             raise ValueError(f"lint rule {rule_id!r} is already registered")
         RULES[rule_id] = function
@@ -97,7 +102,7 @@ def _transformer_warmup(recipe) -> list[LintWarning]:
 
 @_rule("adam_with_l2")
 def _adam_l2(recipe) -> list[LintWarning]:
-    if recipe.model.l2 > 0 and recipe.optimizer.name in _ADAPTIVE:
+    if getattr(recipe.model, "l2", 0) > 0 and recipe.optimizer.name in _ADAPTIVE:
         return _warn("adam_with_l2", "model.l2", recipe.model.l2,
                      f"a coupled L2 penalty under {recipe.optimizer.name}: the adaptive "
                      "step rescales it, so it is not weight decay",

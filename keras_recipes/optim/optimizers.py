@@ -54,9 +54,7 @@ def build_optimizer(config, learning_rate, clip_in_optimizer: bool = True, model
         model: the built model it will train: with weight decay on, its variables
             named by `config.decay_exclude` are excluded from the decay.
     """
-    kwargs = {k: getattr(config, k) for k in _PASSED if getattr(config, k) is not None}
-    if config.name != "sgd":
-        kwargs.pop("nesterov", None)
+    kwargs = {k: getattr(config, k) for k in _PASSED if getattr(config, k, None) is not None}
     if not clip_in_optimizer:
         for key in ("clipnorm", "global_clipnorm", "clipvalue"):
             kwargs.pop(key, None)

@@ -54,7 +54,8 @@ def build_schedule(config, peak_lr: float, budget):
     Returns:
         A `keras.optimizers.schedules.LearningRateSchedule`.
     """
-    warmup = budget.to_updates(config.warmup) if config.warmup is not None else 0
+    warmup = getattr(config, "warmup", None)  # schedules without a warmup have no such key
+    warmup = budget.to_updates(warmup) if warmup is not None else 0
     try:
         schedule = SCHEDULE_BUILDERS.get(config.name)(config, peak_lr, budget, warmup)
         if warmup and config.name not in _OWN_WARMUP:

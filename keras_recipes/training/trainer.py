@@ -249,7 +249,7 @@ def prepare(recipe: Recipe, echo: Callable[[str], None] = print) -> Prepared:
     lr, factor = scaled_learning_rate(recipe.optimizer, global_batch, reference)
     plan = Plan(replicas, global_batch, lr, factor, budget,
                 _dividing(_steps_per_execution(recipe, replicas, batches), budget.updates_per_epoch))
-    echo(f"data: {recipe.data.source}:{recipe.data.name or recipe.data.path or ''} "
+    echo(f"data: {recipe.data.source}:{getattr(recipe.data, 'name', None) or getattr(recipe.data, 'path', '')} "
          f"{spec.task}, {spec.num_outputs} output(s), input {list(spec.input_shape)}, "
          f"{spec.num_train} train / {spec.num_val} val / {spec.num_test} test")
     echo(plan.describe(recipe))

@@ -4,7 +4,6 @@ Only the TensorFlow-free parts are re-exported; the tuner itself lives in
 `keras_recipes.tuning.tuner` and is imported by the `tune` command.
 """
 
-from keras_recipes.tuning.objective import objective_direction
-from keras_recipes.tuning.space import ParamSpec, check_path, parse_space
+from keras_recipes.config.tune_space import ParamSpec, check_path, parse_space
 
-__all__ = ["ParamSpec", "check_path", "objective_direction", "parse_space"]
+__all__ = ["ParamSpec", "check_path", "parse_space"]

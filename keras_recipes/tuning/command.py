@@ -72,7 +72,7 @@ def cmd_tune(args) -> int:
 
 def _write_experiment(recipe, run_dir: Path) -> None:
     from keras_recipes.tuning.hparams_log import write_experiment
-    from keras_recipes.tuning.space import parse_space
+    from keras_recipes.config.tune_space import parse_space
 
     write_experiment(run_dir / "tensorboard", parse_space(recipe.tune.space)[0],
                      recipe.tune.objective)

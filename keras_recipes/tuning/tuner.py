@@ -28,13 +28,13 @@ from typing import Callable
 
 import keras_tuner
 
+from keras_recipes.config.tune_space import parse_space
 from keras_recipes.errors import KerasRecipesError, TrainingError
+from keras_recipes.monitor import metric_direction
 from keras_recipes.tuning.hparams_log import write_session
 from keras_recipes.tuning.launch import TUNER_ID, is_chief, is_distributed_child
-from keras_recipes.tuning.objective import objective_direction
 from keras_recipes.tuning.progress import trial_line
 from keras_recipes.tuning.results import SECONDS
-from keras_recipes.tuning.space import parse_space
 from keras_recipes.tuning.trial_recipe import (EPOCHS, INITIAL_EPOCH, PARENT_TRIAL,
                                                trial_recipe, trial_values)
 
@@ -55,7 +55,7 @@ def build_oracle(recipe, specs: dict):
     tune = recipe.tune
     common = {
         "objective": keras_tuner.Objective(tune.objective,
-                                           objective_direction(tune.objective, tune.direction)),
+                                           metric_direction(tune.objective, tune.direction)),
         "hyperparameters": declare_space(specs), "allow_new_entries": False,
         "tune_new_entries": False, "seed": tune.seed if tune.seed is not None else recipe.seed,
         "max_consecutive_failed_trials": tune.max_consecutive_failed_trials,

@@ -1,6 +1,6 @@
 """Small builders for augmentation tests: a config entry, a spec, a batch seed."""
 
-from keras_recipes.config.schema import AugmentConfig
+from keras_recipes.config.schema import augment_config
 from keras_recipes.data.spec import DataSpec
 
 IMAGE = DataSpec((6, 6, 1), "classification", 4, 100, 0, 0)
@@ -14,7 +14,7 @@ def augment(spec, *entries):
     """`build_augmenter` for entries given as dicts, e.g. {"name": "flip"}."""
     from keras_recipes.augment import build_augmenter
 
-    return build_augmenter([AugmentConfig(**e) for e in entries], spec)
+    return build_augmenter([augment_config(e) for e in entries], spec)
 
 
 def seed(a: int = 1, b: int = 0):

@@ -64,14 +64,14 @@ def test_label_mixing_gives_every_split_one_hot_labels():
 
 
 def test_modality_mismatch_at_build_time_names_the_entry():
-    from keras_recipes.config.schema import AugmentConfig
+    from keras_recipes.config.schema import augment_config
 
-    configs = [AugmentConfig(name="gaussian_noise"), AugmentConfig(name="rotation")]
+    configs = [augment_config({"name": "gaussian_noise"}), augment_config({"name": "rotation"})]
     with pytest.raises(RecipeError, match=r"data.augment\[1\].name: 'rotation' -> an "
                                           r"augmentation for image data; this data is tabular"):
         build_augmenter(configs, TABULAR)
     with pytest.raises(RecipeError, match=r"data.augment\[0\].padding: 6 -> below the image"):
-        build_augmenter([AugmentConfig(name="crop", padding=6)], IMAGE)
+        build_augmenter([augment_config({"name": "crop", "padding": 6})], IMAGE)
     assert build_augmenter([], IMAGE) is None
 
 

@@ -39,7 +39,7 @@ def test_cross_field_problems_name_the_key():
         validate_dict({"model": {"type": "mlp", "filters": [8]},
                        "data": {"source": "npz"}})
     text = str(info.value)
-    assert "model.filters: [8] -> only used with type cnn, resnet" in text
+    assert "model.filters: [8] -> only used with type cnn, resnet (here type is 'mlp')" in text
     assert "data.path: missing" in text
 
 

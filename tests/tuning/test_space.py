@@ -8,7 +8,8 @@ import pytest
 
 from keras_recipes.config.loader import validate_dict
 from keras_recipes.errors import RecipeError
-from keras_recipes.tuning import check_path, objective_direction, parse_space
+from keras_recipes.monitor import metric_direction as objective_direction
+from keras_recipes.tuning import check_path, parse_space
 from tests.helpers import TINY, run_cli
 
 
@@ -58,7 +59,7 @@ def test_bad_paths_and_specs_are_all_reported_with_their_dotted_path():
         "optimizer.weight_decay": {"float": [0.0, 0.1], "sampling": "log"},
         "data.batch_size": {"choice": [32, 32]},
         "schedule.pct_start": {"float": [0.2, 0.4], "when": {"schedule.nme": "one_cycle"}},
-    }, objective="val_acc"))
+    }, objective="val_wobble"))
     text = "\n".join(problems)
     assert ("tune.space.optimizer.learnig_rate: not a recipe key -> keys of optimizer:" in text
             and "(did you mean 'learning_rate'?)" in text)
@@ -68,7 +69,7 @@ def test_bad_paths_and_specs_are_all_reported_with_their_dotted_path():
     assert "tune.space.optimizer.weight_decay.float: [0.0, 0.1] -> positive bounds" in text
     assert "tune.space.data.batch_size.choice: [32, 32] -> distinct values" in text
     assert "tune.space.schedule.pct_start.when: 'schedule.nme' -> an unconditional" in text
-    assert "tune.direction: 'auto' cannot tell for 'val_acc' -> min or max" in text
+    assert "tune.direction: 'auto' cannot tell for 'val_wobble' -> min or max" in text
     assert len(problems) == 8
 
 

@@ -1,5 +1,8 @@
 """The search space: `tune.space` entries keyed by dotted recipe paths (no TensorFlow import).
 
+Part of the recipe schema (validated with the recipe); `keras_recipes.tuning` declares
+the parsed entries on keras-tuner.
+
 Each entry is exactly one of
 
     int: [low, high]          step (default 1), sampling linear|log|reverse_log
@@ -195,36 +198,10 @@ def _parse_entry(path: str, raw: Any) -> tuple[ParamSpec | None, list[tuple[str,
 
 
 def check_path(path: str) -> str | None:
-    """None when `path` names a recipe key, else the problem (`given -> allowed`)."""
-    from keras_recipes.config.loader import _unwrap_model
-    from keras_recipes.config.schema import Recipe
-    from keras_recipes.registry import did_you_mean
+    """None when `path` names a recipe key (of any kind), else the problem (`given -> allowed`)."""
+    from keras_recipes.config.schema_walk import dotted_path_problem
 
-    model: Any = Recipe
-    parts = path.split(".")
-    for depth, part in enumerate(parts):
-        fields = {k: f for k, f in model.model_fields.items() if k != "tune"}
-        field = fields.get(part)
-        if field is None:
-            prefix = ".".join(parts[:depth])
-            where = f"keys of {prefix}" if prefix else "recipe sections"
-            return (f"not a recipe key -> {where}: {', '.join(sorted(fields))}"
-                    f"{did_you_mean(part, fields)}")
-        inner = _unwrap_model(field.annotation)
-        if depth == len(parts) - 1:
-            return None
-        if inner is None:
-            if _is_mapping(field.annotation):
-                return None  # free-form mapping (e.g. model.args): any key below it
-            return f"not a recipe key -> {'.'.join(parts[:depth + 1])} has no sub-keys"
-        model = inner
-    return None
-
-
-def _is_mapping(annotation: Any) -> bool:
-    import typing
-
-    return typing.get_origin(annotation) is dict or annotation is dict
+    return dotted_path_problem(path, skip=("tune",))
 
 
 def candidate_problems(base: dict[str, Any], specs: dict[str, ParamSpec]) -> list[tuple[str, str]]:

@@ -11,10 +11,7 @@ Example:
 
 from __future__ import annotations
 
-from keras_recipes.config.schema import CLASSIFICATION_METRICS, REGRESSION_METRICS
-from keras_recipes.tuning.space import candidate_problems, parse_space
-
-_SPLIT_SOURCES = ("sklearn", "npz", "csv", "synthetic")
+from keras_recipes.config.tune_space import candidate_problems, parse_space
 
 
 def tune_problems(recipe) -> list[tuple[str, str]]:
@@ -32,7 +29,7 @@ def tune_problems(recipe) -> list[tuple[str, str]]:
         allowed = [p + m for p in ("val_", "") for m in ("loss", *metrics)]
         problems.append(("tune.objective", f"{tune.objective!r} -> a logged metric: "
                                            f"{', '.join(allowed)}"))
-    if tune.objective.startswith("val_") and recipe.data.source in _SPLIT_SOURCES \
+    if tune.objective.startswith("val_") and type(recipe.data).splits_arrays \
             and recipe.data.val_split == 0:
         problems.append(("tune.objective", f"{tune.objective!r} -> needs a validation split "
                                            "(data.val_split > 0) or a training metric"))

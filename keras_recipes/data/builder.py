@@ -18,6 +18,7 @@ from keras_recipes.data.text_preprocessor import text_options
 from keras_recipes.errors import UsageError
 
 _STATS_EXAMPLES = 10_000
+_ADAPT_ARRAYS = 1_000_000
 
 
 @dataclasses.dataclass
@@ -163,7 +164,10 @@ def _from_arrays(source: SourceData, config, seed: int, batch: int, drop_remaind
         raise UsageError(f"data: {_length(x)} inputs but {len(y)} labels -> one label per input")
     task = _infer_task(config, source, y)
     y, num_outputs, names = _labels(y, task, source)
-    if not isinstance(x, dict) and source.fit_preprocessor is None:
+    # Numeric arrays are preprocessed once (`arrays` then hold what the network sees);
+    # tables, texts and files keep raw examples, preprocessed batch by batch in tf.data.
+    in_memory = isinstance(x, np.ndarray) and x.dtype.kind in "iufb" and source.transform is None
+    if in_memory:
         x = _reshape(x, config.input_shape)
     if source.split is not None:
         parts = [np.flatnonzero(source.split == name) for name in ("train", "val", "test")]
@@ -172,44 +176,46 @@ def _from_arrays(source: SourceData, config, seed: int, batch: int, drop_remaind
         parts = split_indices(y, config.val_split, config.test_split, seed, stratify)
     x_train, x_val, x_test = (_take(x, p) for p in parts)
     y_train, y_val, y_test = (y[p] for p in parts)
-    is_tokens = source.vocab_size is not None
-    vocab_size = source.vocab_size
-    if source.fit_preprocessor is not None:
-        preprocessor = source.fit_preprocessor(x_train, text_options(config, model_type))
-        vocab_size = getattr(preprocessor, "vocab_size", None) \
-            if getattr(getattr(preprocessor, "options", None), "is_tokens", False) else None
-    elif is_tokens:
-        preprocessor = IdentityPreprocessor(x.shape[1:], dtype="int32")
-    else:
-        from keras_recipes.data.array_preprocessor import ArrayPreprocessor
-
-        preprocessor = ArrayPreprocessor(x_train[:_STATS_EXAMPLES * 10], config.normalize)
+    preprocessor = _fit_preprocessor(source, config, x_train, model_type)
     input_shape, _ = _output_spec(preprocessor)
     spec = DataSpec(
         input_shape=input_shape, task=task, num_outputs=num_outputs,
         num_train=len(y_train), num_val=len(y_val), num_test=len(y_test),
-        vocab_size=vocab_size, class_names=names)
-    cache = resolve_cache(config, source, len(y_train))
-    weights = _class_weights(class_weight, y_train, spec)
-    if source.fit_preprocessor is None and not is_tokens:
-        # Arrays: preprocessed once; `arrays` hold what the network sees.
-        splits = ArraySplits(_preprocessed(preprocessor, x_train), y_train,
-                             _preprocessed(preprocessor, x_val), y_val,
-                             _preprocessed(preprocessor, x_test), y_test)
+        vocab_size=_vocab_size(source, preprocessor), class_names=names)
+    options = dict(preprocessor=preprocessor, cache=resolve_cache(config, source, len(y_train)),
+                   class_weights=_class_weights(class_weight, y_train, spec))
+    if in_memory:
+        if not isinstance(preprocessor, IdentityPreprocessor):
+            x_train, x_val, x_test = (_preprocessed(preprocessor, part)
+                                      for part in (x_train, x_val, x_test))
+        splits = ArraySplits(x_train, y_train, x_val, y_val, x_test, y_test)
         return _bundle(config, seed, batch, drop_remainder, spec, arrays=splits,
-                       train=(splits.x_train, splits.y_train),
-                       val=(splits.x_val, splits.y_val) if len(y_val) else None,
-                       test=(splits.x_test, splits.y_test) if len(y_test) else None,
-                       preprocessor=preprocessor, cache=cache, class_weights=weights)
-    splits = ArraySplits(x_train, y_train, x_val, y_val, x_test, y_test) \
-        if is_tokens and source.fit_preprocessor is None else None
-    preprocess = None if is_tokens and source.fit_preprocessor is None else preprocessor
-    return _bundle(config, seed, batch, drop_remainder, spec, arrays=splits,
-                   train=(x_train, y_train),
+                       train=(x_train, y_train), val=(x_val, y_val) if len(y_val) else None,
+                       test=(x_test, y_test) if len(y_test) else None, **options)
+    return _bundle(config, seed, batch, drop_remainder, spec, train=(x_train, y_train),
                    val=(x_val, y_val) if len(y_val) else None,
                    test=(x_test, y_test) if len(y_test) else None,
-                   transform=source.transform, preprocessor=preprocessor,
-                   preprocess=preprocess, cache=cache, class_weights=weights)
+                   transform=source.transform, preprocess=preprocessor, **options)
+
+
+def _fit_preprocessor(source: SourceData, config, x_train, model_type: Optional[str]):
+    """The source's own preprocessor, else identity for token ids, else `data.normalize`
+    as Keras layers (statistics of at most `_ADAPT_ARRAYS` training examples)."""
+    if source.fit_preprocessor is not None:
+        return source.fit_preprocessor(x_train, text_options(config, model_type))
+    if source.vocab_size is not None:
+        return IdentityPreprocessor(x_train.shape[1:], dtype="int32")
+    from keras_recipes.data.array_preprocessor import ArrayPreprocessor
+
+    return ArrayPreprocessor(x_train[:_ADAPT_ARRAYS], config.normalize)
+
+
+def _vocab_size(source: SourceData, preprocessor) -> Optional[int]:
+    """Token-id inputs: the source's vocabulary, or the fitted `TextVectorization`'s."""
+    options = getattr(preprocessor, "options", None)
+    if options is not None and getattr(options, "is_tokens", False):
+        return int(preprocessor.vocab_size)
+    return source.vocab_size
 
 
 def _from_datasets(source: SourceData, config, seed: int, batch: int, drop_remainder: bool,
@@ -229,7 +235,10 @@ def _from_datasets(source: SourceData, config, seed: int, batch: int, drop_remai
                                          (1 if ys.ndim == 1 else ys.shape[-1]))
     is_tokens = source.vocab_size is not None
     shape = tuple(config.input_shape) if config.input_shape else xs.shape[1:]
-    if is_tokens:
+    if source.fit_preprocessor is not None:  # e.g. a `python:` source's "preprocessed"
+        preprocessor = source.fit_preprocessor(_reshape(xs, config.input_shape),
+                                               text_options(config, model_type))
+    elif is_tokens:
         preprocessor = IdentityPreprocessor(shape, dtype="int32")
     else:
         preprocessor = ArrayPreprocessor(
@@ -250,7 +259,8 @@ def _from_datasets(source: SourceData, config, seed: int, batch: int, drop_remai
     weights = _class_weights(class_weight, ys.reshape(-1) if task == "classification" else ys,
                              spec)  # balanced: counted on the statistics sample
     return _bundle(config, seed, batch, drop_remainder, spec, transform=transform,
-                   preprocessor=preprocessor, preprocess=None if is_tokens else preprocessor,
+                   preprocessor=preprocessor,
+                   preprocess=None if isinstance(preprocessor, IdentityPreprocessor) else preprocessor,
                    cache=cache, class_weights=weights,
                    **{split: source.datasets.get(split) for split in ("train", "val", "test")})
 

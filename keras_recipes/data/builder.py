@@ -258,9 +258,9 @@ def _from_datasets(source: SourceData, config, seed: int, batch: int, drop_remai
     cache = resolve_cache(config, source, counts.get("train") or 0, example_bytes)
     weights = _class_weights(class_weight, ys.reshape(-1) if task == "classification" else ys,
                              spec)  # balanced: counted on the statistics sample
+    identity = isinstance(preprocessor, IdentityPreprocessor)
     return _bundle(config, seed, batch, drop_remainder, spec, transform=transform,
-                   preprocessor=preprocessor,
-                   preprocess=None if isinstance(preprocessor, IdentityPreprocessor) else preprocessor,
+                   preprocessor=preprocessor, preprocess=None if identity else preprocessor,
                    cache=cache, class_weights=weights,
                    **{split: source.datasets.get(split) for split in ("train", "val", "test")})
 

@@ -22,7 +22,7 @@ class CheckResult:
     """The outcome of one diagnose step.
 
     Attributes:
-        step: the step's number in the playbook's debugging order (1-6).
+        step: the step's number in the playbook's debugging order (1-7).
         name: what the step checks.
         status: PASS, WARN or FAIL.
         reason: one line saying what was measured.

@@ -1,7 +1,8 @@
 """`diagnose RECIPE`: the playbook's debugging order for a run that does not learn.
 
 1. data, 2. initialization, 3. overfit ~10 examples, 4. gradient flow,
-5. the loss decreases at the recipe's LR, 6. the LR against a range test.
+5. the loss decreases at the recipe's LR, 6. the LR against a range test,
+7. batch norm predicts the same in inference mode as in training.
 Each step is PASS / WARN / FAIL with a one-line reason and the playbook's
 advice; every step runs (a later one often tells why an earlier one failed).
 The model and data come from `prepare`, the code path `train` uses, with one
@@ -66,7 +67,7 @@ def for_diagnosis(recipe):
 
 def diagnose(recipe, out_dir: str | Path, budget: Optional[Budget] = None,
              echo: Callable[[str], None] = print, fail_fast: bool = False) -> DiagnoseReport:
-    """Runs the six steps on `recipe`, printing each line as it finishes.
+    """Runs the seven steps on `recipe`, printing each line as it finishes.
 
     Args:
         recipe: a validated `Recipe`.
@@ -75,6 +76,7 @@ def diagnose(recipe, out_dir: str | Path, budget: Optional[Budget] = None,
         echo: where result lines go.
         fail_fast: stop after the first FAIL (the playbook fixes that one first).
     """
+    from keras_recipes.diagnostics.batch_norm_check import check_batch_norm
     from keras_recipes.diagnostics.data_check import check_data
     from keras_recipes.diagnostics.gradient_check import check_gradients
     from keras_recipes.diagnostics.init_check import check_initialization
@@ -100,7 +102,8 @@ def diagnose(recipe, out_dir: str | Path, budget: Optional[Budget] = None,
         return _default_lr_model(recipe)
 
     steps = [check_data, check_initialization, lambda c: check_overfit(c, retry),
-             check_gradients, check_loss_decreases, check_learning_rate]
+             check_gradients, check_loss_decreases, check_learning_rate,
+             check_batch_norm]
     results = []
     for step in steps:
         step_started = time.time()

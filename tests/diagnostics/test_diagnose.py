@@ -52,7 +52,7 @@ def test_quickstart_passes_and_writes_the_report(tmp_path, capsys):
     assert "no step FAILed" in printed
     report = json.loads((out / "diagnose.json").read_text())
     assert report["ok"] and report["first_fail"] is None
-    assert [s["step"] for s in report["steps"]] == [1, 2, 3, 4, 5, 6]
+    assert [s["step"] for s in report["steps"]] == [1, 2, 3, 4, 5, 6, 7]
     assert all(s["status"] == PASS for s in report["steps"]), report["steps"]
     data = report["steps"][0]["details"]
     assert data["train"] == 1257 and data["class_counts"][0] > 100

@@ -181,23 +181,29 @@ def train(recipe: Recipe, run_dir: Path, echo: Callable[[str], None] = print,
     from keras_recipes.runtime import quiet_tensorflow_logs
 
     quiet_tensorflow_logs()
-    started = time.time()
-    write_json_atomic(run_dir / "status.json", {"status": "running", "started": _now(),
-                                                "resumed": resume_from is not None})
-    try:
-        with _sigterm_as_interrupt():
-            result = _train(recipe, run_dir, echo, verbose, started, extra_callbacks,
-                            resume_from)
-    except BaseException as err:
-        status = "interrupted" if isinstance(err, KeyboardInterrupt) else "failed"
+    from keras_recipes.run.lock import run_dir_lock
+
+    with run_dir_lock(run_dir, "run_dir"):  # one writer per run directory
+        started = time.time()
+        write_json_atomic(run_dir / "status.json", {"status": "running", "started": _now(),
+                                                    "resumed": resume_from is not None})
+        try:
+            with _sigterm_as_interrupt():
+                result = _train(recipe, run_dir, echo, verbose, started, extra_callbacks,
+                                resume_from)
+        except BaseException as err:
+            status = "interrupted" if isinstance(err, KeyboardInterrupt) else "failed"
+            try:
+                write_json_atomic(run_dir / "status.json", {
+                    "status": status, "started": _iso(started), "ended": _now(),
+                    "error": str(err) or type(err).__name__})
+            except OSError:  # a full or read-only disk: report the original error
+                pass
+            raise
         write_json_atomic(run_dir / "status.json", {
-            "status": status, "started": _iso(started), "ended": _now(),
-            "error": str(err) or type(err).__name__})
-        raise
-    write_json_atomic(run_dir / "status.json", {
-        "status": "completed", "started": _iso(started), "ended": _now(),
-        "seconds": round(result.seconds, 2)})
-    return result
+            "status": "completed", "started": _iso(started), "ended": _now(),
+            "seconds": round(result.seconds, 2)})
+        return result
 
 
 @dataclasses.dataclass
@@ -285,6 +291,7 @@ def _dividing(steps_per_execution: int, batches: int) -> int:
 
 def _train(recipe: Recipe, run_dir: Path, echo, verbose, started: float,
            extra_callbacks: Sequence, resume_from: Optional[Path]) -> TrainResult:
+    from keras_recipes.run.history import resume_history
     from keras_recipes.run.plots import plot_curves
     from keras_recipes.training import state as run_state
     from keras_recipes.training.callback_factory import build_callbacks
@@ -306,7 +313,6 @@ def _train(recipe: Recipe, run_dir: Path, echo, verbose, started: float,
     callbacks = list(extra_callbacks) + build_callbacks(recipe, run_dir, data.val is not None,
                                                         data=data)
     if resume is not None:
-        _truncate_history(run_dir / "history.csv", resume.epoch)
         echo(f"resuming at epoch {resume.epoch + 1}, batch {resume.step} "
              f"(optimizer step {plan.budget.updates_per_epoch * resume.epoch + resume.step})")
     every = recipe.callbacks.checkpoint.save_every_steps
@@ -320,25 +326,25 @@ def _train(recipe: Recipe, run_dir: Path, echo, verbose, started: float,
                    rollback_lr_factor=recipe.training.rollback_lr_factor,
                    max_rollbacks=recipe.training.max_rollbacks, validation_data=data.val,
                    verbose=_verbosity(recipe.training.verbose if verbose is None else verbose),
-                   echo=echo, after_restore=lambda good: _truncate_history(
+                   echo=echo, after_restore=lambda good: resume_history(
                        run_dir / "history.csv", good.epoch),
                    write_interval_s=recipe.callbacks.checkpoint.write_interval_s)
     best = run_dir / "best.keras"
     try:
         loop.run(resume)
     except TrainingError as err:
+        from keras_recipes.training.fault_advice import advise
+
         kept = f"the best checkpoint is kept in {best}" if best.exists() else "no checkpoint yet"
-        raise TrainingError(f"{err}; {kept}. Lower optimizer.learning_rate, add a warmup, "
-                            "set optimizer.global_clipnorm: 1.0 or training.on_nan: rollback"
+        raise TrainingError(f"{err}; {kept}. "
+                            f"{advise(loop.guard.fault, data.epochs, recipe.training.on_nan)}"
                             ) from None
     history = _read_history(run_dir / "history.csv")
     plot_curves(history, run_dir / "curves.png")
     from keras_recipes.monitoring import write_run_report
 
 
-    best = run_dir / "best.keras"
-    if best.exists():
-        model.load_weights(best)
+    loop.use_best_weights(best)  # from the state (a resumed final phase too), else best.keras
     from keras_recipes.training.batch_norm_stats import finish_batch_norm
 
     batch_norm = finish_batch_norm(model, data, recipe, plan, echo)  # precise BN statistics

@@ -131,22 +131,45 @@ def build_parser() -> argparse.ArgumentParser:
 def _cmd_train(args) -> int:
     from keras_recipes.config import load_recipe
     from keras_recipes.distributed import is_chief
-    from keras_recipes.run import create_run_dir
-    from keras_recipes.run.resume import check_resumable, check_same_recipe, resumable
+    from keras_recipes.run.resume import check_same_recipe, run_dir_kind
 
-    resume_dir = args.resume
-    if resume_dir is None and args.run_dir and resumable(Path(args.run_dir)):
-        resume_dir = args.run_dir
-    if args.recipe is None and resume_dir is None:
+    fixed = Path(args.resume or args.run_dir) if (args.resume or args.run_dir) else None
+    kind = run_dir_kind(fixed) if fixed is not None else "new"
+    saved = fixed / "recipe.yaml" if fixed is not None else None
+    has_saved = kind in ("resume", "restart") and saved.is_file()
+    if args.recipe is None and not has_saved:
         raise UsageError("train: no recipe -> a recipe YAML file, or --resume RUN_DIR")
-    state = check_resumable(Path(resume_dir)) if resume_dir else None
-    recipe = load_recipe(args.recipe or Path(resume_dir) / "recipe.yaml", args.overrides)
-    if state is not None:
-        check_same_recipe(Path(resume_dir), recipe.model_dump(mode="json"), args.force)
+    recipe = load_recipe(args.recipe or saved, args.overrides)
+    if has_saved:
+        check_same_recipe(fixed, recipe.model_dump(mode="json"), args.force)
     print_lint(recipe, str(args.recipe or "recipe.yaml"))
+    chief = is_chief()
+    if fixed is None or not chief:
+        return _train_into(args, recipe, fixed, kind if kind in ("resume", "restart") else "new",
+                           chief)
+    from keras_recipes.run.lock import release
+    from keras_recipes.run.resume import claim_run_dir
+
+    # One writer per run directory: locked, then checked again under the lock.
+    claim_run_dir(fixed, "--resume" if args.resume else "--run-dir", expected=kind)
+    try:
+        return _train_into(args, recipe, fixed, kind, chief)
+    finally:
+        release(fixed)
+
+
+def _train_into(args, recipe, fixed: Optional[Path], kind: str, chief: bool) -> int:
+    """Trains `recipe` once the run directory's kind is known: `new`, `resume`, `restart`.
+
+    Multi-worker: only the chief writes (and locks) the run directory."""
+    from keras_recipes.run.resume import STATE_FILE
+
+    state = fixed / STATE_FILE if kind == "resume" else None
+    if kind == "restart" and chief:
+        print(f"restarting {fixed}: the run there stopped before its first saved state")
     from keras_recipes.training.trainer import train
 
-    if not is_chief():
+    if not chief:
         # Multi-worker: only the chief writes the run directory; the others train in a
         # private temporary directory they delete (shared writes collide in Keras), and
         # resume from the chief's state.
@@ -160,8 +183,9 @@ def _cmd_train(args) -> int:
             shutil.rmtree(scratch, ignore_errors=True)
         print(f"worker weights checksum: {_checksum(result.model)}")
         return EXIT_OK
-    run_dir = Path(resume_dir) if state else create_run_dir(args.output, recipe.name,
-                                                            args.run_dir)
+    from keras_recipes.run import create_run_dir
+
+    run_dir = fixed if fixed is not None else create_run_dir(args.output, recipe.name)
     try:
         result = train(recipe, run_dir, verbose=args.verbose, resume_from=state)
     except KeyboardInterrupt:
@@ -316,3 +340,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except OSError as err:  # full disk, read-only, permissions, name too long
+        if debug:
+            raise
+        from keras_recipes.run.os_errors import describe_os_error
+
+        print(f"error: {describe_os_error(err)}", file=sys.stderr)
+        return EXIT_USAGE

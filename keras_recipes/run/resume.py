@@ -58,43 +58,56 @@ def run_dir_kind(run_dir: Path) -> str:
     return "foreign"
 
 
-def claim_run_dir(run_dir: Path, key: str = "--run-dir", lock: bool = True) -> str:
+def _refuse(run_dir: Path, kind: str, key: str) -> None:
+    """Raises the UsageError for a directory `train` must not write into."""
+    if kind == "completed":
+        raise UsageError(f"{key}: {str(run_dir)!r} holds a completed run -> a new "
+                         "directory (a completed run is never trained again in place)")
+    if kind == "foreign":
+        raise UsageError(f"{key}: {str(run_dir)!r} is not empty and holds no unfinished run "
+                         "-> a new or empty directory (runs never overwrite earlier runs)")
+    if kind == "new" and key == "--resume":
+        raise UsageError(f"{key}: {str(run_dir)!r} has no {STATE_FILE} -> a run directory "
+                         "written by `train` that saved at least one state")
+
+
+def claim_run_dir(run_dir: Path, key: str = "--run-dir", expected: Optional[str] = None
+                  ) -> str:
     """Creates (for `--run-dir`) and locks `run_dir`, then says what to do there.
 
-    The lock comes first, so two commands started together never both decide to
-    train into one directory (see `run/lock.py`).
+    A directory `train` must not write into is refused before anything is
+    written to it; otherwise the lock is taken and the directory looked at
+    again under it, so two commands started together never both train there
+    (see `run/lock.py`). The caller releases the lock (`lock.release`).
+
+    Args:
+        run_dir: the `--run-dir` or `--resume` directory.
+        key: the option, for messages.
+        expected: the kind the caller decided on before locking (None: any).
 
     Returns:
         `new`, `resume` or `restart` (see `run_dir_kind`).
 
     Raises:
-        UsageError: the directory holds a completed run or unrelated files, another
-            process holds it, or `--resume` finds no run there.
+        UsageError: a completed run or unrelated files, another process holds the
+            directory, `--resume` finds no run there, or it changed meanwhile.
     """
     from keras_recipes.run.lock import acquire, release
 
     run_dir = Path(run_dir)
     if key == "--resume" and not run_dir.is_dir():
         raise UsageError(f"{key}: {str(run_dir)!r} does not exist -> a run directory")
-    if lock:
-        if run_dir.exists() and not run_dir.is_dir():
-            raise UsageError(f"{key}: {str(run_dir)!r} is a file -> a new or empty directory")
-        run_dir.mkdir(parents=True, exist_ok=True)
-        acquire(run_dir, key)
+    _refuse(run_dir, run_dir_kind(run_dir), key)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    acquire(run_dir, key)
     try:
         kind = run_dir_kind(run_dir)
-        if kind == "completed":
-            raise UsageError(f"{key}: {str(run_dir)!r} holds a completed run -> a new "
-                             "directory (a completed run is never trained again in place)")
-        if kind == "foreign":
-            raise UsageError(f"{key}: {str(run_dir)!r} is not empty and holds no unfinished "
-                             "run -> a new or empty directory (runs never overwrite earlier runs)")
-        if kind == "new" and key == "--resume":
-            raise UsageError(f"{key}: {str(run_dir)!r} has no {STATE_FILE} -> a run directory "
-                             "written by `train` that saved at least one state")
+        _refuse(run_dir, kind, key)
+        if expected is not None and kind != expected:
+            raise UsageError(f"{key}: {str(run_dir)!r} changed while this command started "
+                             f"({expected} -> {kind}: another process?) -> run it again")
     except BaseException:
-        if lock:
-            release(run_dir)
+        release(run_dir)
         raise
     return kind
 

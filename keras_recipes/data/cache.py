@@ -5,10 +5,14 @@ from __future__ import annotations
 import os
 
 MEMORY_BUDGET_FRACTION = 0.25
-"""`auto` caches in memory when the decoded training split takes at most this share of
-the machine's RAM (and at most `MEMORY_BUDGET_MAX` bytes); otherwise it streams."""
+"""`auto` caches in memory when the cache is expected to take at most this share of the
+machine's RAM (and at most `MEMORY_BUDGET_MAX` bytes); otherwise it streams."""
 
-MEMORY_BUDGET_MAX = 4 << 30
+MEMORY_BUDGET_MAX = 8 << 30
+
+MEMORY_COST_FACTOR = 5
+"""Peak resident memory of a memory-cached split over its decoded size: the cache plus
+the epoch's permutation window (measured ~4.6x by `tools/bench_data_memory.py`)."""
 
 
 def total_memory() -> int:
@@ -28,9 +32,11 @@ def resolve_cache(config, source, num_examples: int, example_bytes: int | None =
     """`memory`, `disk` or `none` for `data.cache` (`auto` or True: by size).
 
     In-memory arrays and tables are already in memory: `auto` keeps them there.
-    Examples decoded from files (image folders) or read from datasets are cached in memory while the
-    decoded split fits `memory_budget()`, else streamed from disk every epoch
-    (`none`: bounded memory; the shuffle permutes file paths, not pixels).
+    Examples decoded from files (image folders) or read from datasets are cached
+    in memory while `MEMORY_COST_FACTOR` x the decoded split fits
+    `memory_budget()`, else streamed from disk every epoch (`none`: bounded
+    memory; the shuffle permutes file paths, not pixels). `disk` (opt-in)
+    writes the decoded examples to a temporary file once.
 
     Example:
 
@@ -45,4 +51,4 @@ def resolve_cache(config, source, num_examples: int, example_bytes: int | None =
     size = example_bytes or getattr(source, "example_bytes", None)
     if size is None:  # arrays and tables: already in memory
         return "memory"
-    return "memory" if num_examples * size <= memory_budget() else "none"
+    return "memory" if num_examples * size * MEMORY_COST_FACTOR <= memory_budget() else "none"

@@ -244,7 +244,9 @@ def prepare(recipe: Recipe, echo: Callable[[str], None] = print) -> Prepared:
     global_batch = micro_batch * accumulation
     # One pipeline batch is one optimizer update: K micro-batches per replica, split
     # inside the train step. With K > 1 every batch must be whole (drop the remainder).
-    data = build_data(recipe.data, recipe.seed, global_batch, drop_remainder=accumulation > 1)
+    data = build_data(recipe.data, recipe.seed, global_batch, drop_remainder=accumulation > 1,
+                      model_type=recipe.model.type,
+                      class_weight=getattr(recipe.training, "class_weight", None))
     spec = data.spec
     if accumulation > 1:
         batches = spec.num_train // micro_batch if spec.num_train else accumulation

@@ -23,6 +23,8 @@ from keras_recipes.init.command import COMMANDS as INIT_COMMANDS
 from keras_recipes.init.command import add_parser as add_init_parser
 from keras_recipes.recipes_commands import COMMANDS as RECIPES_COMMANDS
 from keras_recipes.recipes_commands import add_parsers as add_recipes_parsers
+from keras_recipes.serving.commands import COMMANDS as SERVING_COMMANDS
+from keras_recipes.serving.commands import add_parsers as add_serving_parsers
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 # Commands that start TensorFlow: its C++ start-up lines are kept off the terminal
@@ -44,6 +46,10 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
                         help="override a recipe value, e.g. --set training.epochs=5 (repeatable)")
     parser.add_argument("--debug", action="store_true",
                         help="show tracebacks and TensorFlow's start-up messages")
+
+
+def _add_debug(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -125,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_recipes_parsers(commands, _add_common)
     add_init_parser(commands, _add_common)
+    add_serving_parsers(commands, _add_debug)
     return parser
 
 
@@ -308,6 +315,7 @@ COMMANDS = {"preview": _cmd_preview, "train": _cmd_train, "lr-find": _cmd_lr_fin
 COMMANDS.update(DIAGNOSTICS_COMMANDS)
 COMMANDS.update(RECIPES_COMMANDS)
 COMMANDS.update(INIT_COMMANDS)
+COMMANDS.update(SERVING_COMMANDS)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -18,6 +18,20 @@ def _check_run_dir(run_dir: Path) -> None:
                          "directory written by a finished `train`")
 
 
+def _trained_network(run_dir: Path, model):
+    """The network inside the run's hand-back `model.keras` (it takes what the data
+    pipeline yields); an older run's `model.keras` is the network itself."""
+    from keras_recipes.serving.handback import load_handback, network_of
+
+    network = network_of(load_handback(run_dir))
+    if network is not None:
+        return network
+    with warnings.catch_warnings():  # the optimizer's state is not needed to predict
+        warnings.filterwarnings("ignore", message="Skipping variable loading for optimizer")
+        model.load_weights(run_dir / "model.keras")
+    return model
+
+
 def evaluate_run(run_dir: str | Path, split: str = "test", top: int = 16,
                  echo: Callable[[str], None] = print) -> dict:
     """Evaluates `<run_dir>/model.keras` on `split` and writes `<run_dir>/evaluation/<split>/`.
@@ -63,10 +77,7 @@ def evaluate_run(run_dir: str | Path, split: str = "test", top: int = 16,
         other = [s for s in SPLITS if getattr(prepared.data, s) is not None]
         raise UsageError(f"--split: {split!r} -> {' or '.join(other) or 'nothing'} (this run's "
                          f"recipe has no {split} split)")
-    model = prepared.model
-    with warnings.catch_warnings():  # the optimizer's state is not needed to predict
-        warnings.filterwarnings("ignore", message="Skipping variable loading for optimizer")
-        model.load_weights(run_dir / "model.keras")
+    model = _trained_network(run_dir, prepared.model)
     x, y = dataset_arrays(dataset)
     predictions = model.predict(x, batch_size=recipe.data.batch_size, verbose=0)
     out_dir = run_dir / "evaluation" / split

@@ -351,9 +351,9 @@ def _train(recipe: Recipe, run_dir: Path, echo, verbose, started: float,
 
     batch_norm = finish_batch_norm(model, data, recipe, plan, echo)  # precise BN statistics
     echo(write_run_report(run_dir, history, spec, batch_norm))  # report.md: healthy/...
-    from keras_recipes.callbacks import save_model_atomic
+    from keras_recipes.serving.handback import write_handback
 
-    save_model_atomic(model, run_dir / "model.keras")
+    write_handback(model, data, run_dir, echo)  # model.keras (raw inputs) + serving.json
 
     metrics = {}
     for split, ds in (("val", data.val), ("test", data.test)):

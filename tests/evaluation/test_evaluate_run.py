@@ -22,14 +22,15 @@ def evaluated():
 
 
 def _independent_predictions(run):
-    """model.keras loaded on its own, the test split rebuilt from recipe.yaml."""
+    """model.keras's network loaded on its own, the test split rebuilt from recipe.yaml."""
     from keras_recipes.config import load_recipe
     from keras_recipes.data import build_data
     from keras_recipes.saving import load_model
+    from keras_recipes.serving.handback import network_of
 
     recipe = load_recipe(run / "recipe.yaml")
     data = build_data(recipe.data, recipe.seed)
-    model = load_model(run / "model.keras")
+    model = network_of(load_model(run / "model.keras"))  # the pipeline's arrays are preprocessed
     x = np.concatenate([np.asarray(b[0]) for b in data.test])
     y = np.concatenate([np.asarray(b[1]) for b in data.test])
     return y, model.predict(x, verbose=0)

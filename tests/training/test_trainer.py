@@ -56,9 +56,11 @@ def test_model_keras_holds_the_best_weights(tmp_path):
                      model={"normalization": "none"})
     result = train(recipe, run, echo=lambda _: None)
     from keras_recipes.saving import load_model
+    from keras_recipes.serving.handback import network_of
 
     best = load_model(run / "best.keras")
-    handed = load_model(run / "model.keras")
+    handed = network_of(load_model(run / "model.keras"))  # raw inputs -> preprocessing -> this
+    assert len(best.get_weights()) == len(handed.get_weights())
     for a, b in zip(best.get_weights(), handed.get_weights()):
         np.testing.assert_array_equal(a, b)
     history = result.history

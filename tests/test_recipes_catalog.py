@@ -65,3 +65,28 @@ def test_installed_package_data_is_preferred_to_a_checkout(tmp_path, monkeypatch
     assert recipes_catalog.recipes_dir() is None and shipped_recipes() == {}
     with pytest.raises(RecipeError, match="this installation ships no recipes"):
         shipped_recipe("quickstart")
+
+
+def test_users_recipe_extends_a_shipped_recipe_by_name(tmp_path, monkeypatch):
+    from keras_recipes.config import load_recipe
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mine.yaml").write_text("extends: quickstart\nname: mine\n"
+                                        "training: {epochs: 3}\n")
+    recipe = load_recipe("mine.yaml")
+    assert (recipe.name, recipe.training.epochs) == ("mine", 3)
+    assert recipe.data.name == "digits" and recipe.model.hidden == [256, 128]
+    # A copy of a shipped recipe keeps working outside the checkout: its
+    # `extends: quickstart.yaml` finds no local file and falls back to the shipped one.
+    (tmp_path / "cnn.yaml").write_text((ROOT / "recipes/digits_cnn.yaml").read_text())
+    assert load_recipe("cnn.yaml").model.type == "cnn"
+    assert load_recipe("quickstart").name == "quickstart"
+
+
+def test_extends_an_unknown_name_says_what_exists(tmp_path):
+    from keras_recipes.config import load_recipe
+
+    (tmp_path / "mine.yaml").write_text("extends: quickstrat\n")
+    with pytest.raises(RecipeError, match=r"quickstrat: no such recipe file -> .*did you mean "
+                       r"'quickstart'"):
+        load_recipe(tmp_path / "mine.yaml")

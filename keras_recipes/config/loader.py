@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from keras_recipes.config.problems import error_lines
 from keras_recipes.config.schema import Recipe
 from keras_recipes.errors import RecipeError
+from keras_recipes.recipes_catalog import resolve_recipe
 
 
 class _RecipeLoader(yaml.SafeLoader):
@@ -49,10 +50,9 @@ def parse_yaml(text: str, source: str = "<string>") -> Any:
 
 
 def read_recipe_dict(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
-    """Reads a recipe file and resolves its `extends:` chain (paths relative to the file)."""
-    path = Path(path)
-    if not path.is_file():
-        raise RecipeError(f"{path}: no such recipe file")
+    """Reads a recipe file (or shipped recipe name) and resolves its `extends:` chain
+    (paths relative to the file, else shipped recipe names: `keras_recipes.recipes_catalog`)."""
+    path = resolve_recipe(path)
     resolved = path.resolve()
     if resolved in _seen:
         chain = " -> ".join(str(p) for p in _seen + (resolved,))
@@ -65,8 +65,9 @@ def read_recipe_dict(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str
     parent = data.pop("extends", None)
     if parent is not None:
         if not isinstance(parent, str):
-            raise RecipeError(f"extends: {parent!r} -> a relative path to another recipe")
-        base = read_recipe_dict(path.parent / parent, _seen + (resolved,))
+            raise RecipeError(f"extends: {parent!r} -> a path to another recipe (relative to "
+                              "this file) or a shipped recipe name")
+        base = read_recipe_dict(resolve_recipe(parent, path.parent), _seen + (resolved,))
         data = merge_recipes(base, data)
     _resolve_paths(data, path.parent)
     return data

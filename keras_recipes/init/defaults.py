@@ -50,7 +50,7 @@ def _data(profile: DataProfile) -> list[Entry]:
         index = [k for k, _, _ in entries].index("path")
         entries[index] = ("path", profile.source["path"], "relative to this recipe file")
     entries.append(("task", profile.task, "classification | regression"))
-    if profile.modality == "image":
+    if profile.modality == "image" and profile.source["source"] == "npz":
         entries.append(("normalize", "scale", "pixels divided by the training maximum"))
     elif profile.modality == "array":
         entries.append(("normalize", "standard", "mean/std fitted on the training split"))

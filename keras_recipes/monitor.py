@@ -1,7 +1,8 @@
 """Whether a monitored metric improves downwards or upwards, decided in one place.
 
 Used by the best checkpoint, early stopping, reduce-on-plateau and the tuning
-objective, so `val_auc` is maximized and `val_mae` minimized everywhere.
+objective, so `val_auc` is maximized and `val_mae` minimized everywhere. Names
+the words do not tell fall back to the direction a Keras metric declares.
 
 Example:
 
@@ -42,3 +43,20 @@ def metric_direction(name: str, mode: str = "auto") -> Optional[str]:
     if any(word in base for word in _MAX_WORDS):
         return "max"
     return None
+
+
+def monitor_direction(name: str, mode: str = "auto", model=None, who: str = "") -> str:
+    """`metric_direction`, else the direction `model`'s metric called `name` declares.
+
+    Raises:
+        ValueError: neither tells (`who`, e.g. the callback's name, starts the message).
+    """
+    direction = metric_direction(name, mode)
+    if direction is None and model is not None:
+        from keras_recipes._keras_compat import declared_direction
+
+        direction = declared_direction(model, name)
+    if direction is None:
+        raise ValueError(f"{who or 'monitor'}: cannot tell whether {name!r} is minimized or "
+                         "maximized -> pass mode='min' or mode='max'")
+    return direction

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Optional
 
 from keras_recipes.callbacks.stateful import StatefulCallback, optional_count, optional_metric
+from keras_recipes.monitor import metric_direction, monitor_direction
 
 
 class BestCheckpoint(StatefulCallback):
@@ -35,7 +36,7 @@ class BestCheckpoint(StatefulCallback):
     Args:
         filepath: target `.keras` path.
         monitor: metric in the epoch logs, e.g. `val_loss`.
-        mode: `min`, `max` or `auto` (max for accuracy-like names).
+        mode: `min`, `max` or `auto` (`keras_recipes.monitor.monitor_direction`).
         write_interval_s: least seconds between two writes (0: at every improvement).
     """
 
@@ -49,11 +50,9 @@ class BestCheckpoint(StatefulCallback):
         if self.filepath.suffix != ".keras":
             raise ValueError(f"filepath must end in .keras, got {str(filepath)!r}")
         self.monitor = monitor
-        if mode == "auto":
-            mode = "max" if any(k in monitor for k in ("acc", "auc", "precision", "recall")) else "min"
-        if mode not in ("min", "max"):
-            raise ValueError(f"mode must be 'auto', 'min' or 'max', got {mode!r}")
-        self.mode = mode
+        self._mode = mode
+        # None: the name does not tell; the model's metric decides at the first epoch end.
+        self.mode = metric_direction(monitor, mode)
         self.write_interval_s = write_interval_s
         self.best: Optional[float] = None
         self.best_epoch: Optional[int] = None
@@ -70,6 +69,8 @@ class BestCheckpoint(StatefulCallback):
 
     def on_epoch_end(self, epoch, logs=None):
         value = (logs or {}).get(self.monitor)
+        if value is not None and self.mode is None:
+            self.mode = monitor_direction(self.monitor, self._mode, self.model, "BestCheckpoint")
         if value is None or not self._improved(float(value)):
             return
         self.best, self.best_epoch = float(value), epoch

@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 
 from keras_recipes.callbacks.stateful import count, optional_metric, set_declared_fields
+from keras_recipes.monitor import metric_direction
 
 
 class EarlyStopping(keras.callbacks.EarlyStopping):
@@ -18,6 +19,8 @@ class EarlyStopping(keras.callbacks.EarlyStopping):
         >>> stop.set_state(state)      # restored after `on_train_begin`
 
     Args:
+        monitor: metric in the epoch logs.
+        mode: `min`, `max` or `auto` (`keras_recipes.monitor.metric_direction`).
         **kwargs: as `keras.callbacks.EarlyStopping`.
     """
 
@@ -25,6 +28,12 @@ class EarlyStopping(keras.callbacks.EarlyStopping):
     state_version = 1
     state_fields = {"wait": count, "best": optional_metric, "best_epoch": count,
                     "stopped_epoch": count}
+
+    def __init__(self, monitor: str = "val_loss", mode: str = "auto", **kwargs):
+        # The package's one direction rule (keras_recipes.monitor); Keras decides only for
+        # names it cannot tell, from the metric's declared direction like monitor_direction.
+        super().__init__(monitor=monitor, mode=metric_direction(monitor, mode) or "auto",
+                         **kwargs)
 
     def get_state(self) -> dict:
         best = getattr(self, "best", None)  # Keras sets best/best_epoch in on_train_begin

@@ -11,8 +11,9 @@ import numpy as np
 from keras_recipes.callbacks import _utils
 from keras_recipes.callbacks.scaled_schedule import ScaledSchedule
 from keras_recipes.callbacks.stateful import StatefulCallback, count, optional_metric
+from keras_recipes.monitor import MODES as _MODES
+from keras_recipes.monitor import monitor_direction
 
-_MODES = ("auto", "min", "max")
 
 
 class ReduceLROnPlateau(StatefulCallback):
@@ -153,22 +154,7 @@ class ReduceLROnPlateau(StatefulCallback):
         )
 
     def _resolve_direction(self) -> str:
-        if self.mode != "auto":
-            return self.mode
-        name = self.monitor.removeprefix("val_")
-        if name == "loss" or name.endswith("loss"):
-            return "min"
-        for metric in _flat_metrics(getattr(self.model, "metrics", [])):
-            if getattr(metric, "name", None) == name:
-                direction = getattr(metric, "_direction", None)
-                if direction in ("up", "down"):
-                    return "max" if direction == "up" else "min"
-        if any(key in name for key in ("acc", "auc", "precision", "recall", "iou")):
-            return "max"
-        raise ValueError(
-            f"ReduceLROnPlateau cannot tell whether `{self.monitor}` should be "
-            "minimized or maximized. Pass `mode='min'` or `mode='max'`."
-        )
+        return monitor_direction(self.monitor, self.mode, self.model, "ReduceLROnPlateau")
 
     # --- decisions -----------------------------------------------------------
 
@@ -243,12 +229,3 @@ class ReduceLROnPlateau(StatefulCallback):
     def _say(self, epoch, what: str) -> None:
         if self.verbose > 0:
             print(f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing {what}.")
-
-
-def _flat_metrics(metrics):
-    for metric in metrics:
-        inner = getattr(metric, "metrics", None)
-        if isinstance(inner, (list, tuple)) and inner and inner[0] is not metric:
-            yield from _flat_metrics(inner)
-        else:
-            yield metric

@@ -151,7 +151,8 @@ _ADAPTER = TypeAdapter(AUGMENTS.union())
 
 _RANK_MODALITY = {1: "tabular", 2: "series", 3: "image"}
 _KNOWN_SOURCES = {
-    ("sklearn", None): "tabular", ("csv", None): "tabular",
+    ("sklearn", None): "tabular", ("csv", None): "tabular", ("parquet", None): "tabular",
+    ("image_folder", None): "image",
     ("synthetic", "classification"): "tabular", ("synthetic", "regression"): "tabular",
     ("synthetic", "images"): "image", ("synthetic", "sequences"): "tokens",
 }

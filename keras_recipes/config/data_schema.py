@@ -14,9 +14,9 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, Optional
+from typing import Any, ClassVar, Literal, Optional, Union
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from keras_recipes.config.augment_schema import AUGMENTS, modality_of, modality_problems
 from keras_recipes.config.kinds import Kinds, KindSection
@@ -44,7 +44,10 @@ class DataBase(KindSection):
         "`scale` divides by the training maximum (images).")
     shuffle_buffer: Optional[int] = Field(
         None, ge=1, description="Shuffle buffer; default: the whole training split.")
-    cache: bool = True
+    cache: Union[bool, Literal["auto", "memory", "disk", "none"]] = Field(
+        "auto", description="Where decoded examples stay between epochs: `memory`, `disk` "
+        "(a temporary file), `none` (decode every epoch: bounded memory, streaming from "
+        "files); `auto` caches in memory what fits a quarter of RAM, else streams.")
     prefetch: bool = True
     augment: list[AUGMENTS.union()] = Field(  # type: ignore[valid-type]
         default_factory=list, description="Training-batch augmentations, applied in order "
@@ -84,13 +87,66 @@ class NpzData(DataBase):
     y_key: str = Field("y", description="Array holding the labels.")
 
 
+COLUMN_KINDS = ("numeric", "categorical", "text", "ignore")
+
+
 @DATA_SOURCES.register
 class CsvData(DataBase):
-    """A numeric CSV file with a header row."""
+    """A table in a CSV file with a header row: columns typed from their cells."""
 
     source: Literal["csv"] = "csv"
     path: str = Field(description="File path; relative to the recipe.")
-    target: Optional[str] = Field(None, description="Label column (default: the last).")
+    target: Optional[str] = Field(
+        None, description="Label column (default: the last); strings become class names.")
+    columns: dict[str, Literal[COLUMN_KINDS]] = Field(
+        default_factory=dict, description="Column kinds that override the guess from the "
+        "cells: numeric, categorical, text or ignore.")
+    max_tokens: int = Field(20_000, ge=3, description="Vocabulary size of text columns "
+                            "(TF-IDF over the training split's words).")
+    ngrams: int = Field(1, ge=1, le=3, description="Text columns: 2 adds word pairs.")
+
+
+@DATA_SOURCES.register
+class ParquetData(CsvData):
+    """A table in a Parquet file (needs pyarrow): columns typed like a CSV's."""
+
+    source: Literal["parquet"] = "parquet"
+
+
+@DATA_SOURCES.register
+class ImageFolderData(DataBase):
+    """Images in one subfolder per class (or train/, val/, test/ subfolders holding those)."""
+
+    source: Literal["image_folder"] = "image_folder"
+    path: str = Field(description="Folder path; relative to the recipe.")
+    image_size: list[int] = Field(
+        default_factory=lambda: [64, 64],
+        description="[height, width] every image is resized to (raw 0-255 pixels at this "
+        "size are the hand-back model's input).")
+    color_mode: Literal["grayscale", "rgb", "rgba"] = Field(
+        "rgb", description="Channels decoded: 1, 3 or 4.")
+
+    @field_validator("image_size")
+    @classmethod
+    def _height_width(cls, value: list[int]) -> list[int]:
+        if len(value) != 2 or not all(1 <= v <= 8192 for v in value):
+            raise ValueError("[height, width], each 1 to 8192")
+        return value
+
+
+@DATA_SOURCES.register
+class TextFolderData(DataBase):
+    """Text files (.txt, UTF-8, one example each) in one subfolder per class."""
+
+    source: Literal["text_folder"] = "text_folder"
+    path: str = Field(description="Folder path; relative to the recipe.")
+    max_tokens: int = Field(20_000, ge=3, description="Vocabulary size, from the training "
+                            "split (ids 0 and 1: padding and out-of-vocabulary).")
+    sequence_length: int = Field(200, ge=1, description="Tokens per example (token ids).")
+    text_encoding: Literal["auto", "int", "tf_idf", "multi_hot", "count"] = Field(
+        "auto", description="`int`: token ids (transformer); `tf_idf`, `multi_hot`, `count`: "
+        "bag of words (mlp, linear); `auto`: int for a transformer, else tf_idf.")
+    ngrams: int = Field(1, ge=1, le=3, description="Bag of words: 2 adds word pairs.")
 
 
 @DATA_SOURCES.register

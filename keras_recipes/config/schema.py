@@ -38,6 +38,7 @@ LINT_RULE_IDS = (
     "transformer_without_warmup", "adam_with_l2", "batch_grown_without_lr_scaling",
     "dropout_after_conv", "fp16_output", "sgd_without_momentum", "sgd_without_schedule",
     "early_stopping_without_best_weights", "label_smoothing_on_regression", "lr_out_of_range",
+    "imbalanced_classes",
 )
 
 
@@ -57,6 +58,10 @@ class TrainingConfig(Section):
     loss: Literal[LOSSES] = Field("auto", description="`auto`: sparse categorical "
                                   "cross-entropy for classification, mse for regression.")
     label_smoothing: float = Field(0.0, ge=0.0, lt=1.0, description="0.1 is the usual value.")
+    class_weight: Optional[Union[Literal["balanced"], dict[Union[int, str], float]]] = Field(
+        None, description="Loss weight per class: `balanced` (n / (classes x count)), or "
+        "{class name or id: weight} (others 1). For imbalanced classes; works with mixup, "
+        "label smoothing and every strategy.")
     metrics: Optional[list[Literal[METRICS]]] = Field(
         None, description="Default: [accuracy] for classification, [mae] for regression.")
     precision: Literal["float32", "mixed_float16", "mixed_bfloat16"] = "float32"

@@ -40,6 +40,7 @@ USER_KEYS: dict[str, tuple[str, ...]] = {
                                             "callbacks.checkpoint.monitor", "data.val_split"),
     "label_smoothing_on_regression": ("data.name", "data.task", "training.loss"),
     "lr_out_of_range": ("optimizer.name",),
+    "imbalanced_classes": ("data.path", "data.target"),
 }
 
 

@@ -215,4 +215,27 @@ def _lr_range(recipe) -> list[LintWarning]:
                  "and data")
 
 
+_IMBALANCE = 10.0  # largest / smallest class count (the diagnose data step uses the same)
+
+
+@_rule("imbalanced_classes")
+def _imbalanced_classes(recipe) -> list[LintWarning]:
+    """Reads the class counts of a csv target column or of class folders (no TensorFlow)."""
+    if recipe.training.class_weight is not None or is_regression(recipe):
+        return []
+    from keras_recipes.data.label_counts import imbalance, label_counts
+
+    counts = label_counts(recipe.data)
+    ratio = imbalance(counts)
+    if ratio <= _IMBALANCE:
+        return []
+    most = max(counts, key=counts.get)
+    least = min((c for c in counts if counts[c]), key=counts.get)
+    return _warn("imbalanced_classes", "training.class_weight", None,
+                 f"classes in data.path are imbalanced {ratio:.0f}x ({most!r}: {counts[most]}, "
+                 f"{least!r}: {counts[least]}); accuracy hides a rare class the model "
+                 "never predicts", "training.class_weight: balanced (and read per-class "
+                 "recall in `evaluate`)")
+
+
 RULE_IDS: tuple[str, ...] = tuple(RULES)

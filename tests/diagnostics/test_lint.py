@@ -12,6 +12,7 @@ from tests.helpers import ROOT
 QUICKSTART = str(ROOT / "recipes/quickstart.yaml")
 TRANSFORMER = str(ROOT / "recipes/sequence_transformer.yaml")
 CUT_OFF = str(ROOT / "tests/diagnostics/recipes/cut_off_layer.yaml")
+IMBALANCED = str(ROOT / "tests/diagnostics/recipes/imbalanced.yaml")  # 33 vs 3 rows
 
 # (recipe, overrides, rule id, key path the warning names)
 CASES = [
@@ -35,6 +36,7 @@ CASES = [
      "label_smoothing_on_regression", "training.label_smoothing"),
     (QUICKSTART, ["optimizer.learning_rate=10"], "lr_out_of_range", "optimizer.learning_rate"),
     (QUICKSTART, ["optimizer.learning_rate=1e-8"], "lr_out_of_range", "optimizer.learning_rate"),
+    (IMBALANCED, [], "imbalanced_classes", "training.class_weight"),
 ]
 
 
@@ -51,6 +53,12 @@ def test_every_rule_is_exercised_and_shipped_recipes_are_clean():
     assert {c[2] for c in CASES} == set(RULE_IDS)
     for recipe in sorted((ROOT / "recipes").glob("*.yaml")):
         assert lint_recipe(load_recipe(recipe)) == [], recipe.name
+
+
+def test_imbalance_names_the_counts_and_class_weight_silences_it():
+    (warning,) = lint_recipe(load_recipe(IMBALANCED))
+    assert "imbalanced 11x ('common': 33, 'rare': 3)" in str(warning)
+    assert lint_recipe(load_recipe(IMBALANCED, ["training.class_weight=balanced"])) == []
 
 
 def test_ignore_silences_a_rule_and_unknown_ids_are_refused():

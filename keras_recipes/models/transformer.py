@@ -66,6 +66,20 @@ def _encoder_block(x, config, name: str):
     return keras.layers.Add(name=f"{name}_add2")([x, y])
 
 
+def _not_a_sequence(shape) -> str:
+    """Why float inputs of `shape` cannot feed a transformer, and the two ways out."""
+    given = list(shape)
+    if len(given) == 1:
+        return (f"model.type: 'transformer' got float inputs of shape {given}, with no "
+                "vocabulary size -> token ids come from a source that gives a vocabulary "
+                "(synthetic sequences, text_folder, or a python: source returning "
+                f"vocab_size); for one number per step, data.input_shape: [{given[0]}, 1] "
+                "makes them a feature sequence (values, not token ids)")
+    return (f"model.type: 'transformer' needs sequences: token ids (length,) with a "
+            f"vocabulary, or features (length, channels), got {given} -> data.input_shape: "
+            "[length, channels], or another model.type (cnn for images)")
+
+
 @MODELS.register("transformer")
 def build_transformer(config, spec) -> keras.Model:
     """Encoder-only transformer over token ids (embedding) or feature sequences (projection).
@@ -86,9 +100,7 @@ def build_transformer(config, spec) -> keras.Model:
     elif len(spec.input_shape) == 2:
         x = keras.layers.Dense(config.d_model, name="projection")(inputs)
     else:
-        raise UsageError(f"model.type: 'transformer' needs sequences: token ids (length,) or "
-                         f"features (length, channels), got {list(spec.input_shape)} -> set "
-                         "data.input_shape")
+        raise UsageError(_not_a_sequence(spec.input_shape))
     x = _add_positions(x, spec.input_shape[0])
     x = keras.layers.Dropout(config.dropout, name="embedding_dropout")(x)
     for layer in range(config.num_layers):

@@ -1,9 +1,15 @@
-"""Loading `.keras` files written by keras_recipes runs.
+"""Loading `.keras` files that use keras_recipes' classes.
+
+A run's `model.keras` needs none of them (plain `keras.saving.load_model`
+reads it; see `keras_recipes.serving`). Files of your own that were compiled
+with this package's schedules, losses or `ScaledSchedule`, and tuner trial
+checkpoints (`RecipeModel`), load with Keras once any keras_recipes module
+is imported; `load_model` below also does it in one call.
 
 Example:
 
 >>> from keras_recipes.saving import load_model
->>> model = load_model("runs/quickstart/20261123-101500/model.keras")
+>>> model = load_model("my_model_with_warmup_cosine.keras")
 """
 
 from __future__ import annotations

@@ -143,8 +143,9 @@ def read_records(path, signature: RawSignature, target: Optional[list] = None
         return _npz_records(path, signature)
     elif suffix in (".csv", ".tsv") and kind != "image":
         return _csv_records(path, signature, target or [])
-    elif suffix in IMAGE_SUFFIXES and kind == "image":
-        return _image_records([path], signature)
+    elif suffix in IMAGE_SUFFIXES:
+        if kind == "image":
+            return _image_records([path], signature)
     elif kind == "text":
         return _text_line_records(path, signature)
     raise UsageError(f"predict: INPUT {str(path)!r} -> {signature.describe()} (this model's "

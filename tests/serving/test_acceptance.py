@@ -134,26 +134,40 @@ def test_export_saved_model_serves_model_keras_within_1e5(runs, tmp_path):
     np.testing.assert_allclose(output.numpy(), images.predict(pixels, verbose=0), atol=1e-5)
 
 
-def test_export_litert_runs_in_the_interpreter(runs, tmp_path):
-    from keras_recipes.serving.handback import load_handback
-
-    root = runs["root"]
-    assert main(["export", str(root / "image_run"), "--format", "litert",
-                 "--out", str(tmp_path / "digits")]) == 0
-    artifact = tmp_path / "digits.tflite"
-    assert (tmp_path / "digits.serving.json").is_file()
+def _interpreter(path):
     try:
         from ai_edge_litert.interpreter import Interpreter
     except ImportError:
         import tensorflow as tf
 
         Interpreter = tf.lite.Interpreter
-    interpreter = Interpreter(model_path=str(artifact))
-    runner = interpreter.get_signature_runner(next(iter(interpreter.get_signature_list())))
+    interpreter = Interpreter(model_path=str(path))
+    return interpreter.get_signature_runner(next(iter(interpreter.get_signature_list())))
+
+
+def test_export_litert_runs_in_the_interpreter(runs, tmp_path):
+    """Pixels, and table rows with string columns (select TF ops), one example per call."""
+    from keras_recipes.serving.handback import load_handback
+
+    root = runs["root"]
+    assert main(["export", str(root / "image_run"), "--format", "litert",
+                 "--out", str(tmp_path / "digits")]) == 0
+    assert (tmp_path / "digits.serving.json").is_file()
+    runner = _interpreter(tmp_path / "digits.tflite")
     pixels = np.random.default_rng(1).integers(0, 241, (1, 8, 8, 1)).astype(np.float32)
     (output,) = runner(**{runner.get_input_details().popitem()[0]: pixels}).values()
     expected = load_handback(root / "image_run").predict(pixels, verbose=0)
     np.testing.assert_allclose(output, expected, atol=1e-5)
+
+    assert main(["export", str(root / "census_run"), "--format", "litert",
+                 "--out", str(tmp_path / "census.tflite")]) == 0
+    runner = _interpreter(tmp_path / "census.tflite")
+    raw = census_inputs([runs["records"][i] for i in runs["test_rows"][:3]])
+    for row in range(3):
+        feed = {name: raw[name][row:row + 1].astype(np.bytes_ if raw[name].dtype.kind == "U"
+                                                     else np.float32) for name in raw}
+        (output,) = runner(**feed).values()
+        np.testing.assert_allclose(output[0], runs["census"][row], atol=1e-5)
 
 
 def test_export_onnx_reproduces_model_keras_or_names_the_missing_packages(runs, tmp_path,

@@ -9,7 +9,8 @@ from typing import Optional
 import keras
 import numpy as np
 
-from keras_recipes.callbacks.stateful import StatefulCallback, count, finite_floats
+from keras_recipes.callbacks.stateful import (StatefulCallback, count, finite_floats,
+                                               optional_metric)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,8 +40,10 @@ class NonFiniteGuard(StatefulCallback):
     the loss of each logged window (one step, or one `steps_per_execution`
     call) from consecutive means, so a spike is not diluted by the epoch.
     A diverging run does not always reach NaN (Adam at a huge learning rate
-    keeps a finite, useless loss): `loss_upper_bound` (Model Garden's recovery
-    bound) and `spike_threshold` make that a fault too. After training,
+    keeps a finite, useless loss of 1e8): `loss_upper_bound` (Model Garden's
+    recovery bound), `divergence_factor` (a bound relative to the loss before
+    training, `reference_loss`, which the caller measures) and
+    `spike_threshold` make that a fault too. After training,
     `fault` describes the first problem (None when there was none) for the
     caller to report, stop on, or roll back from.
 
@@ -56,16 +59,22 @@ class NonFiniteGuard(StatefulCallback):
         window: losses kept for the median.
         loss_upper_bound: also stop when a window's loss exceeds this value
             (None: off).
+        divergence_factor: also stop when a window's loss exceeds this many
+            times `reference_loss` (set it before training, e.g. the loss of
+            the first batch; None: off).
     """
 
     state_key = "non_finite_guard"
-    state_fields = {"rollbacks": count, "recent_losses": finite_floats(10_000)}
+    state_fields = {"rollbacks": count, "recent_losses": finite_floats(10_000),
+                    "reference_loss": optional_metric}
 
     def __init__(self, spike_threshold: Optional[float] = None, window: int = 50,
-                 loss_upper_bound: Optional[float] = None):
+                 loss_upper_bound: Optional[float] = None,
+                 divergence_factor: Optional[float] = None):
         super().__init__()
         for name, value in (("spike_threshold", spike_threshold),
-                            ("loss_upper_bound", loss_upper_bound)):
+                            ("loss_upper_bound", loss_upper_bound),
+                            ("divergence_factor", divergence_factor)):
             if value is not None and not (math.isfinite(value) and value > 0):
                 raise ValueError(f"Argument `{name}` must be a positive finite number or None. "
                                  f"Received: {name}={value!r}")
@@ -73,6 +82,8 @@ class NonFiniteGuard(StatefulCallback):
             raise ValueError(f"Argument `window` must be >= 1. Received: window={window!r}")
         self.spike_threshold = spike_threshold
         self.loss_upper_bound = loss_upper_bound
+        self.divergence_factor = divergence_factor
+        self.reference_loss: Optional[float] = None
         self.window = window
         self.fault: Optional[Fault] = None
         self.rollbacks = 0
@@ -117,9 +128,9 @@ class NonFiniteGuard(StatefulCallback):
             return
         loss = (mean * done - total) / (done - seen)
         where = self._where(seen, done - 1)
-        if self.loss_upper_bound is not None and loss > self.loss_upper_bound:
-            self._stop(Fault("bound", f"loss {loss:.4g} above training.loss_upper_bound "
-                                      f"{self.loss_upper_bound:g} {where}",
+        bound = self._bound()
+        if bound is not None and loss > bound[0]:
+            self._stop(Fault("bound", f"loss {loss:.4g} above {bound[1]} {where}",
                              self._epoch, seen, done - 1))
             return
         if (self.spike_threshold and len(self.recent_losses) >= 10
@@ -131,6 +142,18 @@ class NonFiniteGuard(StatefulCallback):
                              self._epoch, seen, done - 1))
             return
         self.recent_losses = (self.recent_losses + [loss])[-self.window:]
+
+    def _bound(self) -> Optional[tuple[float, str]]:
+        """The tighter of the absolute and the relative bound, with its description."""
+        bounds = []
+        if self.loss_upper_bound is not None:
+            bounds.append((self.loss_upper_bound,
+                           f"training.loss_upper_bound {self.loss_upper_bound:g}"))
+        if self.divergence_factor and self.reference_loss is not None and self.reference_loss > 0:
+            bounds.append((self.divergence_factor * self.reference_loss,
+                           f"{self.divergence_factor:g} x the loss before training "
+                           f"{self.reference_loss:.4g}"))
+        return min(bounds) if bounds else None
 
     def on_epoch_end(self, epoch, logs=None):
         self.batch_offset = 0

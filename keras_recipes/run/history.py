@@ -31,6 +31,9 @@ def resume_history(path: Path, epochs: int) -> None:
     path = Path(path)
     if not path.exists():
         return
+    if epochs == 0:  # nothing to keep: CSVLogger writes the header again
+        write_text_atomic(path, "")
+        return
     try:
         with open(path, newline="") as handle:
             lines = handle.readlines()

@@ -9,6 +9,10 @@ import keras
 from keras_recipes.python_ref import resolve_python_ref
 
 
+DIVERGENCE_FACTOR = 100.0
+"""`training.loss_upper_bound: auto`: a loss 100 x above the loss before training diverged."""
+
+
 def _monitor(name: str, has_val: bool) -> str:
     """`val_x` falls back to `x` when the run has no validation split."""
     return name if has_val or not name.startswith("val_") else name[len("val_"):]
@@ -36,9 +40,11 @@ def build_callbacks(recipe, run_dir: Path, has_val: bool, data=None) -> list:
         callbacks.append(OneCycleMomentum())
     from keras_recipes.callbacks import BestCheckpoint, NonFiniteGuard
 
+    bound = getattr(recipe.training, "loss_upper_bound", "auto")  # number, "auto" or None
     callbacks.append(NonFiniteGuard(
         spike_threshold=recipe.training.spike_threshold,
-        loss_upper_bound=getattr(recipe.training, "loss_upper_bound", None)))
+        loss_upper_bound=None if bound in (None, "auto") else float(bound),
+        divergence_factor=DIVERGENCE_FACTOR if bound == "auto" else None))
     plateau = cfg.reduce_lr_on_plateau
     if plateau.enabled:
         from keras_recipes.callbacks import ReduceLROnPlateau

@@ -7,7 +7,7 @@ batch, or one compiled call) before choosing the advice.
 
 Example:
     >>> advise(guard.fault, pipeline, on_nan="stop")
-    'the input batch(es) of epoch 3, batches 4-4 hold non-finite values (NaN/Inf) -> ...'
+    'The inputs of epoch 3, batch 4 hold non-finite values (NaN/Inf) -> clean the data ...'
 """
 
 from __future__ import annotations
@@ -51,10 +51,11 @@ def advise(fault, pipeline, on_nan: str) -> str:
     """One sentence: the data when the batch itself is non-finite, else the learning rate."""
     data = bad_inputs(fault, pipeline) if getattr(fault, "kind", None) == "non_finite" else None
     if data is not None:
-        return (f"{data} -> clean the data (drop or impute missing values, check the file); a "
-                "lower learning rate or a rollback replays the same batch")
+        return (f"{data[0].upper()}{data[1:]} -> clean the data (drop or impute missing "
+                "values, check the file); a lower learning rate or a rollback replays the "
+                "same batch")
     if fault is not None and fault.kind in ("bound", "spike"):
-        return ("the loss ran away without becoming NaN (divergence) -> lower "
+        return ("The loss ran away without becoming NaN (divergence) -> lower "
                 "optimizer.learning_rate (try lr-find), add a warmup or set "
                 "optimizer.global_clipnorm: 1.0" + ("" if on_nan == "rollback" else
                                                       ", or training.on_nan: rollback"))

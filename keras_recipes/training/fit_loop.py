@@ -185,6 +185,7 @@ class FitLoop:
                 epoch = self.epochs
         else:
             epoch, step = 0, 0
+            self._measure_reference_loss()
             self.saver.save(0, 0, write=True)  # what a rollback before the next save returns to
         try:
             while epoch < self.epochs:
@@ -199,6 +200,16 @@ class FitLoop:
                 if isinstance(callback, BestCheckpoint):
                     callback.write(self.model)
 
+    def _measure_reference_loss(self) -> None:
+        """The loss on the first training batch before any update (inference mode, no
+        weight or RNG change): the scale the guard's `divergence_factor` is relative to.
+        Kept in the state, so a resumed run uses the same bound."""
+        guard = self.guard
+        if guard is None or not guard.divergence_factor or guard.reference_loss is not None:
+            return
+        loss = float(self._evaluate_batch(0, 0)["loss"])
+        guard.reference_loss = loss if np.isfinite(loss) else None
+
     def _build_metrics(self, state: run_state.TrainingState) -> None:
         """Creates the compiled metrics' accumulators before `fit` when a mid-epoch state
         holds their values (without a strategy Keras creates them in the first traced
@@ -207,9 +218,14 @@ class FitLoop:
         saved = len(state.arrays.get("metrics", []))
         if not saved or len(run_state.metric_variables(self.model)) >= saved:
             return
-        batch = next(iter(self.pipeline.from_position(state.epoch, state.step).take(1)))
+        self._evaluate_batch(state.epoch, state.step)
+
+    def _evaluate_batch(self, epoch: int, step: int) -> dict:
+        """One evaluation step on the training batch at `(epoch, step)` (no update)."""
+        batch = next(iter(self.pipeline.from_position(epoch, step).take(1)))
         x, y, *weights = batch if isinstance(batch, tuple) else (batch, None)
-        self.model.test_on_batch(x, y, sample_weight=weights[0] if weights else None)
+        return self.model.test_on_batch(x, y, sample_weight=weights[0] if weights else None,
+                                        return_dict=True)
 
     def use_best_weights(self, fallback: Optional[Path] = None) -> bool:
         """Puts the best checkpoint's weights into the model: the in-memory ones (kept in
@@ -249,10 +265,15 @@ class FitLoop:
 
     def _recover(self, fault: str) -> tuple[int, int]:
         """Rolls back to the last good state with a lower learning rate, or raises."""
+        from keras_recipes.training.fault_advice import bad_inputs
+
         guard = self.guard
         if self.on_nan != "rollback" or guard.rollbacks >= self.max_rollbacks:
             tried = (f" after {guard.rollbacks} rollback(s)" if self.on_nan == "rollback" else "")
             raise TrainingError(f"{fault}{tried}; training stopped")
+        if bad_inputs(fault, self.pipeline):  # a rollback would replay the same batch
+            raise TrainingError(f"{fault}; not rolled back (the batch itself is not finite); "
+                                "training stopped")
         good = self.saver.last_good
         current = _value(self.lr_factor)
         rollbacks = guard.rollbacks + 1

@@ -34,6 +34,7 @@ from typing import Any, Callable, Optional
 
 import keras
 
+from keras_recipes._keras_compat import OPTIMIZER_ALL_REDUCE, require, supports_gradient_taps
 from keras_recipes.callbacks import _utils
 
 # The optimizer attribute holding its `_Registry` while taps are attached.
@@ -62,7 +63,7 @@ class Tap:
 def supported(optimizer) -> bool:
     """Whether taps can be attached: a TensorFlow-backend Keras optimizer."""
     inner = _utils.unwrap_optimizer(optimizer)
-    return hasattr(inner, "_all_reduce_sum_gradients") and hasattr(inner, "_var_key")
+    return supports_gradient_taps(inner)
 
 
 def attach(model, tap: Tap) -> Tap | None:
@@ -122,7 +123,7 @@ class _Registry:
 
     def install(self) -> None:
         apply = self.optimizer.apply
-        all_reduce = self.inner._all_reduce_sum_gradients
+        all_reduce = require(self.inner, OPTIMIZER_ALL_REDUCE)
 
         def tapped_apply(grads, trainable_variables=None):
             for tap in list(self.taps.values()):
@@ -138,7 +139,7 @@ class _Registry:
                     tap.on_reduced(reduced)
             return reduced
 
-        self._set(self.inner, "_all_reduce_sum_gradients", tapped_all_reduce)
+        self._set(self.inner, OPTIMIZER_ALL_REDUCE, tapped_all_reduce)
         self._set(self.optimizer, "apply", tapped_apply)
         self._set(self.optimizer, _REGISTRY_ATTR, self)
 

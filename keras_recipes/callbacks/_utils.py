@@ -1,9 +1,8 @@
 """Private helpers shared by the callbacks: argument checks and optimizer access.
 
-The optimizer helpers read a few private attributes of Keras 3 optimizers
-(`_learning_rate`, `_iterations`), always through `getattr` with a public
-fallback, because Keras exposes no public way to get the schedule object an
-optimizer was built with or to evaluate it at an arbitrary step.
+Keras exposes no public way to get the schedule object an optimizer was built
+with or the counter it evaluates it at; those two reads go through
+`keras_recipes._keras_compat`.
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_recipes._keras_compat import iterations_variable, schedule_object
 from keras_recipes.schedules._common import check_integer, check_number, received  # noqa: F401
 
 LearningRateSchedule = keras.optimizers.schedules.LearningRateSchedule
@@ -70,14 +70,12 @@ def unwrap_optimizer(optimizer):
 
 def lr_object(optimizer):
     """What the optimizer holds as its learning rate: variable, schedule or callable."""
-    inner = unwrap_optimizer(optimizer)
-    return getattr(inner, "_learning_rate", inner.learning_rate)
+    return schedule_object(unwrap_optimizer(optimizer))
 
 
 def raw_iterations(optimizer):
     """The iteration counter the optimizer evaluates its schedule at."""
-    inner = unwrap_optimizer(optimizer)
-    return getattr(inner, "_iterations", inner.iterations)
+    return iterations_variable(unwrap_optimizer(optimizer))
 
 
 def last_step_learning_rate(optimizer) -> float:

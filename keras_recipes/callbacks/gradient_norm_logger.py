@@ -8,6 +8,7 @@ import warnings
 import keras
 import numpy as np
 
+from keras_recipes._keras_compat import variable_key
 from keras_recipes.callbacks import _optimizer_taps, _utils
 from keras_recipes.callbacks._step_window import StepWindow
 
@@ -99,7 +100,7 @@ class GradientNormLogger(keras.callbacks.Callback):
         self._names = ["grad_norm"]
         if self.per_layer:
             self._names += [f"grad_norm/{_path(v)}" for v in variables]
-        index = {inner._var_key(v): i + 1 for i, v in enumerate(variables)}
+        index = {variable_key(inner, v): i + 1 for i, v in enumerate(variables)}
         self._norms = _optimizer_taps.tap_variable(
             self.model, np.full((len(self._names),), np.nan, dtype="float32"), "grad_norms")
         self._tap = self._make_tap(inner, index, len(variables))
@@ -131,7 +132,7 @@ class GradientNormLogger(keras.callbacks.Callback):
                 square = _squared_norm(grad)
                 total.append(square)
                 if per_layer:
-                    i = index.get(inner._var_key(var))
+                    i = index.get(variable_key(inner, var))
                     if i is not None:
                         squares[i] = square
             squares[0] = tf.add_n(total) if total else tf.constant(0.0, tf.float32)

@@ -86,12 +86,13 @@ def decay_excluded(model, exclude) -> list:
     >>> [v.path for v in decay_excluded(mlp, ["bias", "norm"])]
     ['hidden0_norm/gamma', 'hidden0_norm/beta', 'output/bias']
     """
+    from keras_recipes._keras_compat import flatten_layers
     from keras_recipes.models.transformer import PositionEmbedding
 
     kinds = set(exclude)
     texts = [item.removeprefix("path:") for item in kinds if item.startswith("path:")]
     chosen = set()
-    for layer in model._flatten_layers(include_self=True, recursive=True):
+    for layer in flatten_layers(model):
         if ("norm" in kinds and isinstance(layer, _NORM_LAYERS)) or (
                 "embedding" in kinds
                 and isinstance(layer, (keras.layers.Embedding, PositionEmbedding))):

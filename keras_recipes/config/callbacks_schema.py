@@ -10,7 +10,14 @@ from keras_recipes.config.sections import PythonRef, Section
 
 
 class Toggle(Section):
-    """A callback section that can be written `false`, `true` or as a mapping."""
+    """A callback section that can be written `false`, `true` or as a mapping.
+
+    One rule for every switchable section: a mapping turns it on unless it
+    says `enabled: false`. `reduce_lr_on_plateau: {patience: 8}` is on, as if
+    it said `enabled: true`; `{patience: 8, enabled: false}` keeps the keys
+    and stays off. `true`/`false` alone switch it with its defaults; an empty
+    mapping gives no keys and leaves the default.
+    """
 
     enabled: bool = True
 
@@ -19,6 +26,8 @@ class Toggle(Section):
     def _from_bool(cls, value):
         if isinstance(value, bool):
             return {"enabled": value}
+        if isinstance(value, dict) and value and "enabled" not in value:
+            return {**value, "enabled": True}  # keys given: the user wants it on
         return value
 
 

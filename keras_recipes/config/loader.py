@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from keras_recipes.config.problems import error_lines
 from keras_recipes.config.schema import Recipe
 from keras_recipes.errors import RecipeError
+from keras_recipes.python_ref import remember_recipe_folder
 from keras_recipes.recipes_catalog import resolve_recipe
 
 
@@ -70,6 +71,7 @@ def read_recipe_dict(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str
         base = read_recipe_dict(resolve_recipe(parent, path.parent), _seen + (resolved,))
         data = merge_recipes(base, data)
     _resolve_paths(data, path.parent)
+    remember_recipe_folder(path.parent)  # `python:` modules beside the recipe resolve
     return data
 
 

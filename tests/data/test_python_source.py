@@ -103,3 +103,20 @@ def test_an_unknown_returned_key_names_the_allowed_ones(module):
     with pytest.raises(UsageError, match=r"data.python: returned key 'labels' -> x, y, "
                                          r"class_names, vocab_size, preprocessed"):
         build_data(_data(source="python", python="fixture_data:extra_key"), seed=0)
+
+
+def test_a_recipe_run_from_another_folder_finds_its_module(tmp_path, monkeypatch):
+    """End to end through the loader: the recipe file's folder is where the module is."""
+    from keras_recipes.config import load_recipe
+
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "beside_recipe.py").write_text(MODULE)
+    (folder / "recipe.yaml").write_text(
+        "data: {source: python, python: 'beside_recipe:no_seed'}\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delitem(__import__("sys").modules, "beside_recipe", raising=False)
+    recipe = load_recipe(folder / "recipe.yaml")
+    bundle = build_data(recipe.data, seed=0)
+    assert bundle.spec.num_train + bundle.spec.num_val + bundle.spec.num_test == 60
+    __import__("sys").modules.pop("beside_recipe", None)

@@ -18,14 +18,17 @@ import yaml
 from pydantic import ValidationError
 
 from keras_recipes.config.problems import error_lines
+from keras_recipes.config.safe_yaml import (MAX_BYTES, BoundedSafeLoader, YAMLBoundError,
+                                            read_recipe_text)
 from keras_recipes.config.schema import Recipe
 from keras_recipes.errors import RecipeError
 from keras_recipes.python_ref import remember_recipe_folder
 from keras_recipes.recipes_catalog import resolve_recipe
 
 
-class _RecipeLoader(yaml.SafeLoader):
-    """SafeLoader that also reads `1e-3` (no dot) as a float, as users expect."""
+class _RecipeLoader(BoundedSafeLoader):
+    """SafeLoader that also reads `1e-3` (no dot) as a float, as users expect (and refuses
+    deep nesting and alias bombs: `safe_yaml.py`)."""
 
 
 _FLOAT = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$")
@@ -40,8 +43,12 @@ _RecipeLoader.yaml_implicit_resolvers = {
 
 def parse_yaml(text: str, source: str = "<string>") -> Any:
     """`yaml.safe_load` semantics plus exponent floats; tags like `!!python/...` are refused."""
+    if len(text) > MAX_BYTES:
+        raise RecipeError(f"{source}: {len(text):,} characters -> at most {MAX_BYTES:,}")
     try:
         return yaml.load(text, Loader=_RecipeLoader)  # noqa: S506 - a SafeLoader subclass
+    except YAMLBoundError as err:
+        raise RecipeError(f"{source}: {err}") from None
     except yaml.constructor.ConstructorError as err:
         tag = getattr(err, "problem", "") or str(err)
         raise RecipeError(f"{source}: {tag.strip()} -> plain YAML only (no !!python tags; "
@@ -58,7 +65,7 @@ def read_recipe_dict(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str
     if resolved in _seen:
         chain = " -> ".join(str(p) for p in _seen + (resolved,))
         raise RecipeError(f"extends: circular chain {chain}")
-    data = parse_yaml(path.read_text(), str(path))
+    data = parse_yaml(read_recipe_text(path), str(path))
     if data is None:
         data = {}
     if not isinstance(data, dict):

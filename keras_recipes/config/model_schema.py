@@ -51,6 +51,13 @@ class NetworkModel(ModelBase):
     l2: float = Field(0.0, ge=0.0, description="L2 penalty on kernels (coupled; prefer "
                                                "optimizer.weight_decay).")
 
+    @field_validator("hidden")
+    @classmethod
+    def _widths(cls, value):
+        if any(not 1 <= width <= 1_000_000 for width in value):
+            raise ValueError("layer widths from 1 to 1,000,000")
+        return value
+
 
 @MODEL_TYPES.register
 class LinearModel(ModelBase):

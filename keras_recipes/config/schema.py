@@ -65,7 +65,8 @@ class TrainingConfig(Section):
     metrics: Optional[list[Literal[METRICS]]] = Field(
         None, description="Default: [accuracy] for classification, [mae] for regression.")
     precision: Literal["float32", "mixed_float16", "mixed_bfloat16"] = "float32"
-    gradient_accumulation: int = Field(1, ge=1, description="Micro-batches per optimizer update.")
+    gradient_accumulation: int = Field(1, ge=1, le=4096,
+                                       description="Micro-batches per optimizer update.")
     steps_per_execution: Union[int, Literal["auto"]] = Field(
         "auto", description="Batches per compiled call; `auto` picks a safe value.")
     jit_compile: Union[bool, Literal["auto"]] = Field(False, description="XLA compilation.")
@@ -79,6 +80,16 @@ class TrainingConfig(Section):
     spike_threshold: Optional[float] = Field(
         None, gt=1.0, description="Also treat a loss above this many times the running median "
         "of recent losses as a fault (off by default).")
+    loss_upper_bound: Optional[Union[Literal["auto"], float]] = Field(
+        "auto", description="Also treat a training loss above this value as a fault, like NaN "
+        "(divergence without NaN). `auto`: 100 x the loss before training; null: off.")
+
+    @field_validator("loss_upper_bound")
+    @classmethod
+    def _positive_bound(cls, value):
+        if isinstance(value, float) and not value > 0:
+            raise ValueError("must be a positive number, 'auto' or null")
+        return value
 
     @field_validator("steps_per_execution")
     @classmethod
@@ -96,8 +107,15 @@ class DistributeConfig(Section):
     devices: Optional[Union[int, list[str]]] = Field(
         None, description="Device count or names, e.g. ['/gpu:0', '/gpu:1'].")
     virtual_cpus: Optional[int] = Field(
-        None, ge=1, description="Dev/test aid: split the CPU into N logical devices.")
+        None, ge=1, le=64, description="Dev/test aid: split the CPU into N logical devices.")
     tpu: Optional[str] = Field(None, description="TPU name or grpc:// address.")
+
+    @field_validator("devices")
+    @classmethod
+    def _device_count(cls, value):
+        if isinstance(value, int) and not 1 <= value <= 4096:
+            raise ValueError("a device count from 1 to 4096, or a list of device names")
+        return value
 
 
 # --------------------------------------------------------------------- lint
@@ -112,10 +130,11 @@ class LintConfig(Section):
 class Recipe(Section):
     """A whole training recipe."""
 
-    name: str = Field("recipe", pattern=r"^[A-Za-z0-9_.-]+$",
+    name: str = Field("recipe", pattern=r"^[A-Za-z0-9_.-]+$", max_length=100,
                       description="Run name; runs go to runs/<name>/<timestamp>.")
     description: str = ""
-    seed: int = Field(42, ge=0, description="Seeds Python, NumPy and TensorFlow.")
+    seed: int = Field(42, ge=0, le=2**32 - 1,
+                      description="Seeds Python, NumPy and TensorFlow.")
     deterministic: bool = Field(False, description="Also turn on TF op determinism.")
     data: DataConfig = Field(default_factory=DATA_SOURCES.default_class)
     model: ModelConfig = Field(default_factory=MODEL_TYPES.default_class)
@@ -126,6 +145,13 @@ class Recipe(Section):
     distribute: DistributeConfig = Field(default_factory=DistributeConfig)
     tune: Optional[TuneConfig] = None
     lint: LintConfig = Field(default_factory=LintConfig)
+
+    @field_validator("name")
+    @classmethod
+    def _folder_name(cls, value):
+        if value in (".", ".."):
+            raise ValueError("a folder name, not '.' or '..' (runs go to runs/<name>/)")
+        return value
 
     @model_validator(mode="after")
     def _check_tune(self) -> "Recipe":

@@ -34,6 +34,7 @@ def _raise_if(problems: list[tuple[str, str]]) -> None:
 
 
 class Section(BaseModel):
-    """A recipe section: unknown keys are errors, assignments are validated."""
+    """A recipe section: unknown keys are errors, assignments are validated, and no number
+    is infinite or NaN (`.inf` never works as a learning rate, factor or bound)."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)

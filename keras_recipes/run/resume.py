@@ -145,9 +145,10 @@ def recipe_changes(saved: dict, new: dict) -> list[str]:
 def check_same_recipe(run_dir: Path, resolved: dict, force: bool) -> None:
     """Refuses to resume `run_dir` with a recipe that differs from the one it started with."""
     from keras_recipes.config.loader import parse_yaml
+    from keras_recipes.config.safe_yaml import read_recipe_text
 
     path = Path(run_dir) / "recipe.yaml"
-    saved = parse_yaml(path.read_text(), str(path)) or {}
+    saved = parse_yaml(read_recipe_text(path), str(path)) or {}
     changes = recipe_changes(saved, resolved)
     if changes and not force:
         raise UsageError(

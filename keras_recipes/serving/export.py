@@ -66,6 +66,24 @@ def info_path(fmt: str, artifact: Path) -> Path:
     return artifact.with_name(artifact.stem + ".serving.json")
 
 
+def _call_once(model) -> None:
+    """Calls a freshly loaded model on one blank example (Keras' ONNX export refuses a
+    model that was never called)."""
+    import tensorflow as tf
+
+    def blank(tensor):
+        shape = [1] + [d or 1 for d in tensor.shape[1:]]
+        if str(tensor.dtype) == "string":
+            return tf.fill(shape, "")
+        return tf.zeros(shape, tensor.dtype)
+
+    structure = model.input
+    if isinstance(structure, dict):
+        model({k: blank(t) for k, t in structure.items()})
+    else:
+        model(tf.nest.map_structure(blank, structure))
+
+
 def export_run(run_dir, fmt: str, out) -> Path:
     """Exports the run's hand-back model in `fmt` to `out` and copies `serving.json` with it.
 
@@ -97,6 +115,7 @@ def export_run(run_dir, fmt: str, out) -> Path:
                          "strings (categories or text), which ONNX cannot preprocess -> "
                          "--format saved_model or litert")
     artifact.parent.mkdir(parents=True, exist_ok=True)
+    _call_once(model)
     model.export(str(artifact), format=FORMATS[fmt], verbose=False)
     source = Path(run_dir)
     source = source / "serving.json" if source.is_dir() else source.with_name("serving.json")

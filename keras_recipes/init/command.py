@@ -15,7 +15,6 @@ Example:
 from __future__ import annotations
 
 import argparse
-import os
 import re
 from pathlib import Path
 
@@ -122,10 +121,11 @@ def profile_data(data: Path, task: str | None = None, target: str | None = None)
 
 
 def _relative(data: Path, folder: Path) -> str:
-    """`data` as the recipe names it: relative to the recipe's folder when possible."""
+    """`data` as the recipe names it: relative to the recipe's folder when it lies inside
+    it (the two move together), else absolute."""
     try:
-        return os.path.relpath(data.resolve(), folder.resolve())
-    except ValueError:  # another drive on Windows
+        return data.resolve().relative_to(folder.resolve()).as_posix()
+    except ValueError:
         return str(data.resolve())
 
 

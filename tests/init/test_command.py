@@ -58,3 +58,12 @@ def test_init_on_a_census_table_writes_a_recipe_that_trains(tmp_path, capsys):
     result = train(recipe, run, echo=lambda _: None)
     # income follows age + hours: two epochs of the MLP beat the majority class (~0.55).
     assert result.metrics["test"]["accuracy"] > 0.6
+
+
+def test_data_outside_the_recipe_folder_is_named_by_its_absolute_path(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "recipes").mkdir()
+    np.savez(tmp_path / "data" / "d.npz", x=np.zeros((20, 3)), y=np.arange(20) % 2)
+    out = tmp_path / "recipes" / "r.yaml"
+    assert main(["init", str(tmp_path / "data" / "d.npz"), "--out", str(out)]) == 0
+    assert yaml.safe_load(out.read_text())["data"]["path"] == str(tmp_path / "data" / "d.npz")

@@ -83,3 +83,17 @@ def test_hostile_files_are_one_message_in_well_under_a_second(tmp_path, name):
         load_recipe(path)
     assert time.perf_counter() - start < 1.0
     assert len(caught.value.problems) == 1 and str(path) in caught.value.problems[0]
+
+
+def test_an_unprepared_tfds_name_stops_at_once_offline(tmp_path):
+    pytest.importorskip("tensorflow_datasets")
+    from keras_recipes.data.sources.tfds_source import load_tfds
+    from keras_recipes.errors import UsageError
+
+    recipe = validate_dict({**TINY, "data": {"source": "tfds", "name": "mnist",
+                                             "data_dir": str(tmp_path)}})
+    start = time.perf_counter()
+    with pytest.raises(UsageError, match=r"data.name: 'mnist' is not prepared in .* -> prepare "
+                                         r"it once .*`tfds build mnist`"):
+        load_tfds(recipe.data, seed=1)
+    assert time.perf_counter() - start < 30

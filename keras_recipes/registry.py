@@ -20,9 +20,19 @@ T = TypeVar("T")
 
 
 def did_you_mean(given: str, choices) -> str:
-    """Returns ` (did you mean 'x'?)` when `given` is close to one of `choices`, else ``."""
-    close = difflib.get_close_matches(str(given), [str(c) for c in choices], n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    """Returns ` (did you mean 'x'?)` when `given` is close to one of `choices`, else ``.
+
+    Case is ignored when matching, and said when it is the only difference:
+    `did_you_mean("SGD", ["adam", "sgd"])` gives ` (did you mean 'sgd'? names are lower case)`.
+    """
+    names = {str(c).lower(): str(c) for c in choices}
+    text = str(given)
+    if text.lower() in names and text != names[text.lower()]:
+        match = names[text.lower()]
+        case = "names are lower case" if match.islower() else "names are case-sensitive"
+        return f" (did you mean '{match}'? {case})"
+    close = difflib.get_close_matches(text.lower(), list(names), n=1, cutoff=0.6)
+    return f" (did you mean '{names[close[0]]}'?)" if close else ""
 
 
 class Registry(Generic[T]):

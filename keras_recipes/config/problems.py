@@ -62,6 +62,29 @@ def error_lines(error: dict) -> list[str]:
     return [f"{path}: {given(value)} -> {error['msg'][0].lower()}{error['msg'][1:]}"]
 
 
+# Names users bring from other tools, and where the recipe keeps them.
+ALIASES = {
+    "lr": "optimizer.learning_rate", "learning_rate": "optimizer.learning_rate",
+    "wd": "optimizer.weight_decay", "weight_decay": "optimizer.weight_decay",
+    "epochs": "training.epochs", "num_epochs": "training.epochs", "n_epochs": "training.epochs",
+    "max_epochs": "training.epochs", "bs": "data.batch_size", "batch_size": "data.batch_size",
+    "scheduler": "schedule.name", "optim": "optimizer.name",
+}
+
+
+def _alias_hint(path: str, key: str) -> str:
+    """` (did you mean 'learning_rate'?)` for `optimizer.lr`; the full path when the key
+    belongs to another section (`epochs` at the top level -> `training.epochs`)."""
+    target = ALIASES.get(key.lower())
+    if target is None:
+        return ""
+    section, _, leaf = target.rpartition(".")
+    here = path.rpartition(".")[0] if "." in path else ""
+    if here == section:
+        return "" if leaf == key else f" (did you mean '{leaf}'?)"
+    return f" (did you mean '{target}'? it belongs in the {section} section)"
+
+
 def _unknown_key(where, key: str, value: Any) -> str:
     """A key the class does not declare: which kinds use it, or the keys allowed here."""
     kinds, kind = where.kinds, where.kind
@@ -75,5 +98,6 @@ def _unknown_key(where, key: str, value: Any) -> str:
             return (f"{where.path}: {given(value)} -> only used with {kinds.key} "
                     f"{', '.join(users)} (here {kinds.key} is '{kind}')")
     allowed = sorted(holder.model_fields) if holder is not None else []
+    hint = _alias_hint(where.path, key) or did_you_mean(key, allowed)
     return (f"{where.path}: unknown key (given {given(value)}) -> allowed keys: "
-            f"{', '.join(allowed)}{did_you_mean(key, allowed)}")
+            f"{', '.join(allowed)}{hint}")

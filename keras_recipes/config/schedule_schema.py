@@ -24,11 +24,24 @@ SCHEDULES = Kinds("schedule", "name", default="constant")
 
 
 class Duration(Section):
-    """A span of training in exactly one unit: steps, epochs or a fraction of training."""
+    """A span of training in exactly one unit: steps, epochs or a fraction of training.
+
+    A bare whole number is a step count: `warmup: 100` is `warmup: {steps: 100}`.
+    """
 
     steps: Optional[int] = Field(None, ge=0)
     epochs: Optional[float] = Field(None, ge=0.0)
     fraction: Optional[float] = Field(None, ge=0.0, le=1.0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_steps(cls, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return {"steps": value}
+        if isinstance(value, float):
+            raise ValueError(f"a whole number of steps, or {{epochs: {value:g}}} or "
+                             f"{{fraction: {value:g}}}")
+        return value
 
     @model_validator(mode="after")
     def _one_unit(self) -> "Duration":

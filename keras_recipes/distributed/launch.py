@@ -43,7 +43,46 @@ def launch_local_workers(workers: int, train_args: Sequence[str]) -> int:
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         processes.append(subprocess.Popen(
             [sys.executable, "-m", "keras_recipes", "train", *train_args], env=env))
-    return supervise(processes)
+    code = supervise(processes)
+    record_chief_death(processes[0].returncode, run_dir_argument(train_args))
+    return code
+
+
+def run_dir_argument(train_args: Sequence[str]) -> str | None:
+    """The `--run-dir` / `--resume` directory of a `train` command line, if it names one."""
+    for index, arg in enumerate(train_args):
+        for option in ("--run-dir", "--resume"):
+            if arg == option and index + 1 < len(train_args):
+                return train_args[index + 1]
+            if arg.startswith(option + "="):
+                return arg.split("=", 1)[1]
+    return None
+
+
+def record_chief_death(returncode: int | None, run_dir: str | None) -> bool:
+    """A chief killed by a signal cannot write its status: the launcher writes it.
+
+    status.json still saying `running` after the chief ended with a non-zero
+    code becomes `failed` with the cause (e.g. `killed by signal 9 (SIGKILL)`),
+    so the run does not look alive; `train --resume` continues it as usual.
+    Returns True when it rewrote the status.
+    """
+    if not returncode or run_dir is None:
+        return False
+    from keras_recipes.run.resume import mark_ended
+
+    if returncode < 0:
+        import signal
+
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = "unknown"
+        cause = f"killed by signal {-returncode} ({name})"
+    else:
+        cause = f"exit status {returncode}"
+    return mark_ended(run_dir, f"the chief (worker 0) ended: {cause}; the other workers "
+                               "were stopped -> `train --resume RUN_DIR` continues the run")
 
 
 def supervise(processes: list, grace_s: float = 5.0) -> int:

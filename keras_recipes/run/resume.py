@@ -31,6 +31,22 @@ def _start_up_leftover(name: str) -> bool:
     return name in _START_UP_FILES or (name.startswith(".") and name.endswith(".tmp"))
 
 
+def mark_ended(run_dir: Path, error: str) -> bool:
+    """Rewrites a status still saying `running` as `failed` with `error` (a writer that
+    died without a word, e.g. SIGKILL); False if the status says anything else."""
+    from keras_recipes.run.atomic import write_json_atomic
+
+    path = Path(run_dir) / "status.json"
+    try:
+        status = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return False
+    if not isinstance(status, dict) or status.get("status") != "running":
+        return False
+    write_json_atomic(path, {**status, "status": "failed", "error": error})
+    return True
+
+
 def run_dir_kind(run_dir: Path) -> str:
     """What `train --run-dir` finds in `run_dir`.
 

@@ -21,6 +21,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.helpers import ROOT
 
@@ -126,6 +127,12 @@ def test_installed_wheel_lists_trains_and_inits_from_an_empty_folder(installed):
     listing = run("list")
     assert listing.returncode == 0, listing.stderr
     assert [line.split()[0] for line in listing.stdout.splitlines()[1:]] == SHIPPED
+
+    # A recipe that reads a file (written by tools/own_data.py) finds it inside the package.
+    shown = run("show", "census_csv", "--resolved")
+    assert shown.returncode == 0, shown.stderr
+    data_path = Path(yaml.safe_load(shown.stdout)["data"]["path"])
+    assert data_path.is_relative_to(purelib) and data_path.is_file()
 
     trained = run("train", "quickstart", *QUICK, "--run-dir", "quick")
     assert trained.returncode == 0, trained.stderr[-2000:]

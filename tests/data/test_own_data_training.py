@@ -57,48 +57,35 @@ SOURCES = {
 }
 
 
-def _train(recipe_path, run_dir, kill_at=0):
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "KILL_AT_STEP": str(kill_at),
-           "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "keras_recipes", "train", str(recipe_path),
-                           "--run-dir", str(run_dir)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
-
-
-def _state(run_dir):
-    with np.load(run_dir / "state.npz") as data:
-        return {k: data[k] for k in data.files if k != "__meta__"}
-
-
 @pytest.mark.slow
 @pytest.mark.multiprocess
-@pytest.mark.parametrize("source", sorted(SOURCES))
-def test_source_trains_mirrored_augmented_and_resumes_exactly(source, tmp_path):
-    write, data, model, augment = SOURCES[source]
-    path = tmp_path / ("t.csv" if source == "csv" else "data")
-    write(path)
-    recipe = {"name": f"own_{source}", "seed": 3, "deterministic": True,
-              "data": {**data, "path": str(path), "batch_size": 4, "val_split": 0.2,
-                       "test_split": 0.2, "augment": augment},
-              "model": model, "training": {"epochs": 2, "verbose": 0,
-                                           "class_weight": "balanced"},
-              "distribute": {"strategy": "mirrored", "virtual_cpus": 2},
-              "callbacks": {"tensorboard": False, "early_stopping": False,
-                            "checkpoint": {"save_every_steps": 2},
-                            "custom": [{"python": "tests.training.fault_callbacks:kill_at_step"}]}}
-    recipe_path = tmp_path / "recipe.yaml"
-    recipe_path.write_text(yaml.safe_dump(recipe))
-    reference, resumed = tmp_path / "reference", tmp_path / "resumed"
-    done = _train(recipe_path, reference)
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert "4 per replica x 2 replica(s)" in done.stdout
-    killed = _train(recipe_path, resumed, kill_at=3)  # mid-epoch 1 (4 updates per epoch)
-    assert killed.returncode == -9, killed.stderr[-3000:]
-    again = _train(recipe_path, resumed)
-    assert again.returncode == 0 and "resuming at epoch" in again.stdout, again.stderr[-3000:]
-    a, b = _state(reference), _state(resumed)
-    assert a.keys() == b.keys()
-    for key in a:
-        np.testing.assert_array_equal(a[key], b[key], err_msg=key)
-    assert json.loads((reference / "metrics.json").read_text()) == json.loads(
-        (resumed / "metrics.json").read_text())
+def test_new_sources_train_mirrored_augmented_weighted_and_resume_exactly(tmp_path):
+    """A fresh process (2 virtual CPUs) per source trains it twice: uninterrupted, and
+    interrupted after update 3 then resumed from its state; the final states match."""
+    for source, (write, data, model, augment) in SOURCES.items():
+        path = tmp_path / ("t.csv" if source == "csv" else source)
+        write(path)
+        recipe = {"name": f"own_{source}", "seed": 3, "deterministic": True,
+                  "data": {**data, "path": str(path), "batch_size": 4, "val_split": 0.2,
+                           "test_split": 0.2, "augment": augment},
+                  "model": model,
+                  "training": {"epochs": 2, "verbose": 0, "class_weight": "balanced"},
+                  "distribute": {"strategy": "mirrored", "virtual_cpus": 2},
+                  "callbacks": {"tensorboard": False, "early_stopping": False,
+                                "checkpoint": {"save_every_steps": 2}}}
+        (tmp_path / f"{source}.yaml").write_text(yaml.safe_dump(recipe))
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONPATH": str(ROOT)}
+    results = {}
+    for source in SOURCES:  # one process per source: MirroredStrategy's collectives are
+        child = subprocess.run(  # per process, and a later model's would clash
+            [sys.executable, str(ROOT / "tests/data/own_data_child.py"), str(tmp_path), source],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+        assert child.returncode == 0, child.stderr[-3000:]
+        last = child.stdout.strip().splitlines()[-1]
+        results[source] = json.loads(last)
+    assert set(results) == set(SOURCES)
+    for source, result in results.items():
+        assert result["interrupted"] and result["resumed_line"], (source, result)
+        assert "4 per replica x 2 replica(s)" in result["replicas_line"][0], (source, result)
+        assert result["same_state"] and result["same_metrics"], (source, result)
+        assert 0.0 <= result["metrics"]["test"]["accuracy"] <= 1.0

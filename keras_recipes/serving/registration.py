@@ -33,6 +33,9 @@ SERIALIZABLE_MODULES = (
 (tests/serving/test_registration.py checks that none is missing)."""
 
 _registered = False
+_keras_loaded = False
+_importing = 0
+"""How many keras_recipes modules are executing right now (imported through the hook)."""
 
 
 def register_serializables() -> None:
@@ -53,37 +56,72 @@ def _register_quietly() -> None:
                       stacklevel=2)
 
 
+def _register_when_safe() -> None:
+    """Registers once Keras is loaded and no keras_recipes module is half-imported.
+
+    `import keras` often runs inside a keras_recipes module (`schedules/constant.py`
+    imports it); registering there would import packages that are still being
+    initialized. The outermost keras_recipes module then registers when it finishes.
+    """
+    if _registered or not _keras_loaded or _importing:
+        return
+    for finder in [f for f in sys.meta_path if isinstance(f, _AfterKerasImport)]:
+        sys.meta_path.remove(finder)
+    _register_quietly()
+
+
+def _spec_from_other_finders(finder, fullname, path, target):
+    for other in sys.meta_path:
+        find = getattr(other, "find_spec", None) if other is not finder else None
+        spec = find(fullname, path, target) if find is not None else None
+        if spec is not None:
+            return spec
+    return None
+
+
 class _AfterKerasImport(importlib.abc.MetaPathFinder):
-    """Finds `keras` with the other finders and registers once its module has run."""
+    """Watches the imports of `keras` and of keras_recipes' own modules until registered.
+
+    Finds them with the other finders and wraps their loaders: `keras` marks Keras
+    loaded, each keras_recipes module counts itself as importing while it runs;
+    registration happens when both allow it (`_register_when_safe`).
+    """
 
     def find_spec(self, fullname, path=None, target=None):
-        if fullname != "keras":
+        watched = fullname == "keras" or fullname.startswith("keras_recipes.")
+        if not watched or _registered:
             return None
-        sys.meta_path.remove(self)
-        spec = None
-        for finder in sys.meta_path:
-            find = getattr(finder, "find_spec", None)
-            spec = find(fullname, path, target) if find is not None else None
-            if spec is not None:
-                break
+        spec = _spec_from_other_finders(self, fullname, path, target)
         if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
             return spec
         run_module = spec.loader.exec_module
 
         def exec_module(module):
-            run_module(module)
-            _register_quietly()
+            global _keras_loaded, _importing
+            if fullname == "keras":
+                run_module(module)
+                _keras_loaded = True
+            else:
+                _importing += 1
+                try:
+                    run_module(module)
+                finally:
+                    _importing -= 1
+            _register_when_safe()
 
         spec.loader.exec_module = exec_module
         return spec
 
 
 def register_when_keras_loads() -> None:
-    """Registers the classes now if Keras is imported, else right after `import keras`."""
+    """Registers the classes now if Keras is imported, else right after `import keras`
+    (or, when a keras_recipes module imports Keras, right after that module)."""
+    global _keras_loaded
     if _registered:
         return
     if "keras" in sys.modules:
-        _register_quietly()
+        _keras_loaded = True
+        _register_when_safe()
         return
     if not any(isinstance(f, _AfterKerasImport) for f in sys.meta_path):
         sys.meta_path.insert(0, _AfterKerasImport())

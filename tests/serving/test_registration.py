@@ -85,3 +85,19 @@ def test_import_after_keras_registers_at_once():
         """)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.split() == ["True"]
+
+
+def test_a_module_that_imports_keras_itself_still_registers_everything():
+    """`schedules/constant.py` imports Keras while `keras_recipes.schedules` is half
+    initialized: registration waits for the outermost keras_recipes module (no warning,
+    no circular import)."""
+    done = _python("""
+        import warnings
+        warnings.simplefilter("error")
+        import keras_recipes.schedules.one_cycle
+        import keras
+        print(all(keras.saving.get_registered_object("keras_recipes>" + n) is not None
+                  for n in ("ScaledSchedule", "RecipeModel", "PositionEmbedding", "OneCycle")))
+        """)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.split() == ["True"]

@@ -1,5 +1,5 @@
 """Every new source trains under MirroredStrategy (2 virtual CPUs) with augmentation and
-class weights, and a run SIGKILLed mid-epoch resumes bit-identical to an uninterrupted one."""
+class weights, and a run interrupted mid-epoch resumes bit-identical to an uninterrupted one."""
 
 import json
 import os

@@ -81,3 +81,16 @@ def test_preprocessor_imputes_scales_and_buckets_unseen_values():
     np.testing.assert_allclose(out[:, 0], [0.0, 0.0, 20.0 / std], atol=1e-6)
     np.testing.assert_array_equal(out[:, 1], [0, 1, 0])
     np.testing.assert_array_equal(out[:, 2:], [[0, 0, 0, 1], [0, 1, 0, 0], [1, 0, 0, 0]])
+
+
+def test_targets_integer_classes_strings_or_regression_values(tmp_path):
+    rows = ["x,y"] + [f"{i},{i % 3}" for i in range(30)]
+    (tmp_path / "c.csv").write_text("\n".join(rows) + "\n")
+    assert load_table(_config(tmp_path / "c.csv"), seed=0).y.dtype == np.int64
+    rows = ["x,y"] + [f"{i},{i * 1.5}" for i in range(30)]
+    (tmp_path / "r.csv").write_text("\n".join(rows) + "\n")
+    assert load_table(_config(tmp_path / "r.csv"), seed=0).y.dtype == np.float64
+    rows[5] = "4,n/a"  # a target cell missing: named by line
+    (tmp_path / "m.csv").write_text("\n".join(rows) + "\n")
+    with pytest.raises(DataError, match=r"line 6, column 'y' \(the target\): empty"):
+        load_table(_config(tmp_path / "m.csv"), seed=0)

@@ -40,6 +40,10 @@ def _feature_kind(kind: str, cells) -> str:
     return "numeric" if all(parse_number(c) is not None for c in present) else "categorical"
 
 
+_MAX_INTEGER_CLASSES = 100
+"""A numeric target of integers with at most this many values reads as class ids."""
+
+
 def _target(table: RawTable, name: str, task: str):
     cells = table.columns[name]
     missing = [table.lines[i] for i, c in enumerate(cells) if is_missing(c)]
@@ -47,8 +51,14 @@ def _target(table: RawTable, name: str, task: str):
         raise DataError(f"{table.file}: line {missing[0]}, column {name!r} (the target): empty "
                         f"-> a label on every row ({len(missing)} row(s) without one)")
     numbers = [parse_number(c) for c in cells]
-    if task != "classification" and all(n is not None for n in numbers):
-        return np.asarray(numbers, np.float64)
+    if all(n is not None for n in numbers):
+        values = np.asarray(numbers, np.float64)
+        few_integers = (np.isfinite(values).all() and np.array_equal(values, np.round(values))
+                        and len(np.unique(values)) <= _MAX_INTEGER_CLASSES)
+        if task != "regression" and few_integers:
+            return values.astype(np.int64)  # class ids (names "3", not "3.0")
+        if task != "classification":
+            return values
     if task == "regression":
         bad = next(i for i, n in enumerate(numbers) if n is None)
         raise DataError(f"{table.file}: line {table.lines[bad]}, column {name!r} (the target): "

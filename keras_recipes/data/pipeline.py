@@ -31,14 +31,18 @@ _ENDLESS = 1 << 40
 
 
 def _cached(ds, cache):
-    """`cache`: `"memory"` (or True), `"disk"` (a file in a fresh temporary folder),
-    `"none"` (or False/None): decode again every epoch."""
+    """`cache`: `"memory"` (or True), `"disk"` (a file in a fresh temporary folder,
+    removed when the process exits), `"none"` (or False/None): decode every epoch."""
     if cache in (True, "memory"):
         return ds.cache()
     if cache == "disk":
+        import atexit
+        import shutil
         import tempfile
 
-        return ds.cache(tempfile.mkdtemp(prefix="keras_recipes_cache_") + "/examples")
+        folder = tempfile.mkdtemp(prefix="keras_recipes_cache_")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)  # removed at exit
+        return ds.cache(folder + "/examples")
     return ds
 
 

@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Optional
 
@@ -66,7 +67,7 @@ def profile_table(path: Path, target: Optional[str] = None,
                           examples=sum(not is_missing(c) for c in cells))
     profile.inferred.append(f"table: {len(table)} rows x {len(header)} columns "
                             f"({path.suffix.lstrip('.') or 'csv'})")
-    _describe_target(profile, target, cells, target_kind)
+    _describe_target(profile, target, cells, table.lines)
     _describe_columns(profile, table.columns, target, len(table))
     return profile
 
@@ -83,8 +84,8 @@ def _pick_target(header: list[str], target: Optional[str], path: Path) -> str:
     return named[0] if named else header[-1]
 
 
-def _describe_target(profile: DataProfile, target: str, cells, kind: str) -> None:
-    missing = sum(is_missing(c) for c in cells)
+def _describe_target(profile: DataProfile, target: str, cells, lines: list[int]) -> None:
+    missing = [line for line, c in zip(lines, cells) if is_missing(c)]
     present = [c.strip() for c in cells if not is_missing(c)]
     if profile.task == "regression":
         numbers = [parse_number(c) for c in present]
@@ -104,15 +105,16 @@ def _describe_target(profile: DataProfile, target: str, cells, kind: str) -> Non
         if len(distinct) < 2:
             raise UsageError(f"init: target {target!r} has {len(distinct)} distinct value -> "
                              "a label column with at least 2 classes (--target COLUMN)")
-        profile.class_counts = {c: present.count(c) for c in distinct}
+        counts = Counter(present)
+        profile.class_counts = {c: counts[c] for c in distinct}
         shown = ", ".join(f"{c} ({n})" for c, n in list(profile.class_counts.items())[:8])
         more = f", ... {len(distinct) - 8} more" if len(distinct) > 8 else ""
         profile.inferred.append(f"target: {target!r} -> classification, {len(distinct)} "
                                 f"classes: {shown}{more}")
         profile.notes["target"] = f"{len(distinct)} classes -> classification"
     if missing:
-        profile.checks.append(f"{missing} rows have no {target!r} value: they cannot train; "
-                              "fill or drop them")
+        profile.checks.append(f"{len(missing)} rows have no {target!r} value (first: line "
+                              f"{missing[0]}): training refuses them; fill or drop them")
 
 
 def _describe_columns(profile: DataProfile, columns, target: str, rows: int) -> None:
@@ -121,7 +123,7 @@ def _describe_columns(profile: DataProfile, columns, target: str, rows: int) -> 
     overrides = {}
     for name, kind in kinds.items():
         present = [c.strip() for c in features[name] if not is_missing(c)]
-        if kind in ("categorical", "binary", "numeric") and _looks_like_id(name, present, rows):
+        if kind in ("categorical", "binary", "numeric") and _looks_like_id(name, present):
             overrides[name] = "ignore"
             profile.checks.append(f"column {name!r} looks like an identifier (a different value "
                                   "in every row): set to ignore; change it if it carries signal")
@@ -145,14 +147,16 @@ def _describe_columns(profile: DataProfile, columns, target: str, rows: int) -> 
     profile.notes["columns"] = "numeric | categorical | text | ignore; edit to override"
     if len(overrides) <= MAX_LISTED_COLUMNS:
         profile.source["columns"] = overrides
-    else:
-        profile.source["columns"] = {n: k for n, k in overrides.items()
-                                     if k != kinds[n] or k == "ignore"}
-        profile.inferred.append(f"{len(overrides)} feature columns: only the overridden ones "
-                                "are listed in `data.columns`; the others are inferred again")
+        return
+    ignored = {n: k for n, k in overrides.items() if k == "ignore" and kinds[n] != "ignore"}
+    if ignored:
+        profile.source["columns"] = ignored
+    profile.inferred.append(f"{len(overrides)} feature columns: `data.columns` lists only "
+                            "those init sets to ignore; training infers the others the same way")
 
 
-def _looks_like_id(name: str, present: list[str], rows: int) -> bool:
+def _looks_like_id(name: str, present: list[str]) -> bool:
+    """A column with a different value in every row (of 20+) named like an id, or of strings."""
     if len(present) < 20 or len(set(present)) != len(present):
         return False
     if _ID_NAME.match(name):

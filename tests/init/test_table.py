@@ -68,9 +68,23 @@ def test_rows_without_a_target_are_reported(tmp_path):
     table.write_text("x,y\n1,a\n2,\n3,b\n4,NA\n")
     profile = profile_table(table)
     assert profile.examples == 2
-    assert profile.checks == ["2 rows have no 'y' value: they cannot train; fill or drop them"]
+    assert profile.checks == ["2 rows have no 'y' value (first: line 3): training refuses "
+                              "them; fill or drop them"]
 
 
 def _many_classes(path):
     path.write_text("x,person_id\n" + "".join(f"{i},p{i}\n" for i in range(250)))
     return path
+
+
+def test_wide_tables_list_only_the_columns_init_overrides(tmp_path, monkeypatch):
+    from keras_recipes.init import table as table_module
+
+    monkeypatch.setattr(table_module, "MAX_LISTED_COLUMNS", 2)
+    census = write_census(tmp_path / "census.csv")
+    assert profile_table(census).source["columns"] == {"person_id": "ignore"}
+    plain = tmp_path / "plain.csv"
+    plain.write_text("a,b,c,y\n" + "".join(f"{i},{i * 2},{i % 7},{i % 2}\n" for i in range(30)))
+    profile = profile_table(plain)
+    assert "columns" not in profile.source
+    assert "3 feature columns: `data.columns` lists only" in profile.inferred[-1]

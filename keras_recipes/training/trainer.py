@@ -360,6 +360,9 @@ def _train(recipe: Recipe, run_dir: Path, echo, verbose, started: float,
         if ds is not None:
             values = model.evaluate(ds, return_dict=True, verbose=0)
             metrics[split] = {k: float(v) for k, v in values.items()}
+    from keras_recipes.serving.target_units import with_target_units
+
+    metrics = with_target_units(metrics, model, data, recipe.training)  # regression: y units
     write_json_atomic(run_dir / "metrics.json", metrics)
     seconds = time.time() - started
     echo(_metrics_line(metrics) + f" ({seconds:.1f} s)")

@@ -103,3 +103,27 @@ def test_write_handback_writes_the_model_and_the_class_names(tmp_path):
     assert info["inputs"] == [{"name": "x", "dtype": "float32", "shape": [4]}]
     assert notes == []  # no class Keras does not ship
     assert not keras.saving.load_model(tmp_path / "model.keras").compiled
+
+
+def test_regression_metrics_come_back_in_target_units():
+    import tensorflow as tf
+
+    from keras_recipes.config import validate_dict
+    from keras_recipes.serving.target_units import with_target_units
+
+    network = _network(units=1)
+    x = np.random.default_rng(4).normal(size=(12, 4)).astype("float32")
+    y_scaled = np.random.default_rng(5).normal(size=(12,)).astype("float32")
+    mean, std = np.array([150.0], np.float32), np.array([20.0], np.float32)
+    dataset = tf.data.Dataset.from_tensor_slices((x, y_scaled)).batch(5)
+    spec = DataSpec((4,), "regression", 1, 12, 12, 0)
+    data = types.SimpleNamespace(spec=spec, val=dataset, test=None, target_scale=(mean, std))
+    training = validate_dict({"name": "t", "training": {"metrics": ["mae", "rmse"]}}).training
+    scaled = {"val": {"loss": 0.5, "mae": 0.1, "rmse": 0.2}}
+    result = with_target_units(scaled, network, data, training)
+    error = np.asarray(network(x))[:, 0] * std[0] - y_scaled * std[0]
+    assert result["val"]["loss"] == 0.5  # the training objective keeps its units
+    assert result["val"]["mae"] == pytest.approx(np.abs(error).mean(), rel=1e-5)
+    assert result["val"]["rmse"] == pytest.approx(np.sqrt((error ** 2).mean()), rel=1e-5)
+    data.target_scale = None
+    assert with_target_units(scaled, network, data, training) == scaled

@@ -92,3 +92,20 @@ def test_bad_arguments_exit_2(text_run, tmp_path, capsys):
         capsys.readouterr().err
     assert main(["export", str(run), "--format", "onnx", "--out", str(tmp_path / "t")]) == 2
     assert "export --format onnx:" in capsys.readouterr().err  # packages or string inputs
+
+
+def test_predict_and_export_help_do_not_import_tensorflow():
+    import subprocess
+    import sys
+
+    from tests.helpers import ROOT
+
+    code = ("import sys\nfrom keras_recipes.cli import main\n"
+            "for command in ('predict', 'export'):\n"
+            "    try:\n        main([command, '--help'])\n    except SystemExit:\n        pass\n"
+            "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules\n"
+            "print('clean')")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60)
+    assert result.stdout.strip().endswith("clean"), result.stderr
+    assert "--top K" in result.stdout and "saved_model (a folder)" in result.stdout

@@ -96,7 +96,7 @@ class BestCheckpoint(StatefulCallback):
         """
         if not self._unwritten or self.best_weights is None:
             return
-        if model is not None and getattr(self, "_model", None) is None:
+        if model is not None and self.model is None:
             self.set_model(model)
         current = self.model.get_weights()
         self.model.set_weights(self.best_weights)

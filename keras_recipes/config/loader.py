@@ -100,10 +100,20 @@ def _kind_keys() -> dict[str, str]:
     return {name: node.key for name, node in found.items() if isinstance(node, Kinds)}
 
 
+# Values written in exactly one unit: a child's replaces the parent's whole (a parent's
+# `warmup: {fraction: 0.05}` and a child's `warmup: {epochs: 2}` must not merge into two units).
+_WHOLE_VALUES = (("schedule", "warmup"), ("schedule", "step_every"))
+
+
 def merge_recipes(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     """`extends:` semantics: deep merge, except sections whose kind key changes (a
-    `linear` model must not inherit the `hidden` widths of the parent's `mlp`)."""
+    `linear` model must not inherit the `hidden` widths of the parent's `mlp`) and
+    durations, which the child replaces whole."""
     merged = deep_merge(base, child)
+    for section, key in _WHOLE_VALUES:
+        own = child.get(section)
+        if isinstance(own, dict) and key in own and isinstance(merged.get(section), dict):
+            merged[section][key] = copy.deepcopy(own[key])
     for section, kind in _kind_keys().items():
         parent, own = base.get(section), child.get(section)
         if isinstance(parent, dict) and isinstance(own, dict) and kind in own \

@@ -53,3 +53,14 @@ def test_data_name_is_reported_with_the_other_problems():
         problems[0].endswith("(did you mean 'images'?)")
     assert any(p.startswith("optimizer.lr:") for p in problems)
     assert any(p.startswith("training.epochs: 0") for p in problems)
+
+
+def test_a_child_duration_replaces_the_parents_whole(tmp_path):
+    from keras_recipes.config import load_recipe
+
+    (tmp_path / "parent.yaml").write_text(
+        "schedule: {name: warmup_cosine, warmup: {fraction: 0.05}}\n")
+    (tmp_path / "child.yaml").write_text(
+        "extends: parent.yaml\nschedule: {warmup: {epochs: 2}}\n")
+    warmup = load_recipe(tmp_path / "child.yaml").schedule.warmup
+    assert (warmup.epochs, warmup.fraction, warmup.steps) == (2, None, None)

@@ -233,20 +233,20 @@ def _cmd_lr_find(args) -> int:
 
     if args.steps < 5:
         raise UsageError(f"--steps: {args.steps} -> at least 5")
-    # The finder sets the LR before every batch: one batch per compiled call.
-    recipe = load_recipe(args.recipe, [*args.overrides, "training.steps_per_execution=1"])
-    from keras_recipes.lr_finder import find_lr
+    from keras_recipes.lr_finder.recipe_range_test import range_test, range_test_recipe
     from keras_recipes.training.trainer import prepare
 
-    prepared = prepare(recipe)
-    result = find_lr(prepared.model, prepared.data.train.repeat(), start_lr=args.start_lr,
-                     end_lr=args.end_lr, num_steps=args.steps)
+    recipe = load_recipe(args.recipe, args.overrides)
+    prepared = prepare(range_test_recipe(recipe))  # the sweep `diagnose` runs (step 6)
+    result = range_test(prepared, start_lr=args.start_lr, end_lr=args.end_lr,
+                        num_steps=args.steps)
     result.plot(args.plot)
     if args.logdir:
         from keras_recipes.monitoring import write_lr_finder_curve
 
         print(f"TensorBoard curve: {write_lr_finder_curve(result, args.logdir)}")
-    print(f"lr-find: {len(result.lrs)} steps, suggested learning rate {result.suggestion:.3g}"
+    print(f"lr-find: {len(result.lrs)} steps at global batch {prepared.plan.global_batch}, "
+          f"suggested learning rate {result.suggestion:.3g}"
           f" (recipe has {recipe.optimizer.learning_rate:g}); flags: "
           f"{', '.join(result.flags) or 'none'}; plot: {args.plot}")
     if args.write:

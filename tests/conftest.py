@@ -1,4 +1,6 @@
-"""Shared fixtures: quiet TensorFlow, the repo root, and a clean Keras state per test."""
+"""Shared fixtures: quiet TensorFlow, the repo root, a clean Keras state per test, and
+Hypothesis derandomized (the same examples on every run and in CI; set
+`HYPOTHESIS_PROFILE=explore` locally to search with fresh random examples)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,15 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+try:
+    from hypothesis import settings
+
+    settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+    settings.register_profile("explore", derandomize=False)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+except ImportError:  # hypothesis is a dev dependency; only its tests need it
+    pass
 
 ROOT = Path(__file__).resolve().parents[1]
 RECIPES = ROOT / "recipes"

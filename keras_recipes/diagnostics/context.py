@@ -26,7 +26,7 @@ class Budget:
     overfit_examples: int = 10
     overfit_steps: int = 150
     decrease_steps: int = 40
-    range_test_steps: int = 60
+    range_test_steps: int = 100  # lr-find's sweep (lr_finder.recipe_range_test.STEPS)
 
 
 @dataclasses.dataclass
@@ -84,20 +84,15 @@ def sample_arrays(data, limit: int, split: str):
 
 @contextlib.contextmanager
 def initial_state(model):
-    """Runs the block, then puts back every model and optimizer variable as it was.
+    """Runs the block, then puts back every model and optimizer variable as it was
+    (the run state's capture/restore; the optimizer is built first, as `fit` would)."""
+    from keras_recipes.training import state as run_state
 
-    The optimizer is built first (as `fit` would) so its slots exist to be saved.
-    """
-    optimizer = model.optimizer
-    if not optimizer.built:
-        with model.distribute_strategy.scope():
-            optimizer.build(model.trainable_variables)
-    saved = [(v, np.array(v)) for v in [*model.variables, *optimizer.variables]]
+    snapshot = run_state.capture(model, None, {"epoch": 0, "step": 0})
     try:
         yield model
     finally:
-        for variable, value in saved:
-            variable.assign(value)
+        run_state.restore(model, None, snapshot)
         model.stop_training = False
 
 

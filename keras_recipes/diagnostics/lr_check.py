@@ -1,8 +1,9 @@
 """Diagnose step 6: the recipe's learning rate against an LR range test.
 
-`keras_recipes.lr_finder.find_lr` sweeps the LR exponentially over
-`Budget.range_test_steps` batches (the model and optimizer are restored after)
-and `suggest_lr` picks the steepest descent. The LR where the smoothed loss
+`keras_recipes.lr_finder.range_test` (the sweep `lr-find` runs, so both suggest
+the same LR) sweeps the LR exponentially over the training pipeline's first
+batches (the model and optimizer are restored after) and `suggest_lr` picks
+the steepest descent. The LR where the smoothed loss
 bottoms out is the edge: past it the loss climbs. The recipe's LR (after the
 batch scaling rule) fails above that edge, warns more than `TOO_LOW`x below
 the suggestion, and passes in between.
@@ -15,17 +16,15 @@ import numpy as np
 from keras_recipes.diagnostics.check import FAIL, PASS, WARN, CheckResult
 
 STEP, NAME = 6, "learning rate"
-START_LR, END_LR = 1e-6, 10.0
 TOO_LOW = 30.0
 
 
 def check_learning_rate(ctx) -> CheckResult:
     """Step 6: FAIL when the recipe's LR lies past the range test's loss minimum."""
-    from keras_recipes.lr_finder import find_lr
+    from keras_recipes.lr_finder.recipe_range_test import END_LR, START_LR, range_test
 
     lr = ctx.prepared.plan.learning_rate
-    result = find_lr(ctx.model, ctx.prepared.data.train.repeat(), start_lr=START_LR,
-                     end_lr=END_LR, num_steps=ctx.budget.range_test_steps)
+    result = range_test(ctx.prepared, num_steps=ctx.budget.range_test_steps)
     losses = np.asarray(result.losses, np.float64)
     finite = np.isfinite(losses)
     details = {"learning_rate": lr, "suggestion": result.suggestion, "flags": result.flags,
@@ -36,7 +35,8 @@ def check_learning_rate(ctx) -> CheckResult:
     edge = float(np.asarray(result.lrs)[int(np.nanargmin(np.where(finite, losses, np.nan)))])
     details["loss_minimum_lr"] = edge
     suggestion = result.suggestion
-    where = (f"range test {START_LR:g} -> {END_LR:g} over {losses.size} steps: loss "
+    where = (f"range test {START_LR:g} -> {END_LR:g} over {losses.size} steps at "
+             f"global batch {ctx.prepared.plan.global_batch}: loss "
              f"bottoms out at LR {edge:.3g}" +
              (f", suggested {suggestion:.3g}" if suggestion else ""))
     if lr > edge:

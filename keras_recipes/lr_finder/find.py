@@ -10,6 +10,7 @@ from keras_recipes.callbacks import _utils
 from keras_recipes.lr_finder.lr_finder import LRFinder
 from keras_recipes.lr_finder.lr_finder_result import LRFinderResult
 from keras_recipes.lr_finder.suggest import suggest_lr
+from keras_recipes.training import state as run_state
 
 _MIN_POINTS = 10
 _FLAT_DROP = 0.05
@@ -92,8 +93,7 @@ def find_lr(
     dataset = _as_dataset(data, batch_size, shuffle)
     _build(model, optimizer, dataset)
 
-    model_state = [_utils.to_numpy(v) for v in model.variables]
-    optimizer_state = [_utils.to_numpy(v) for v in optimizer.variables]
+    snapshot = run_state.capture(model, None, {"epoch": 0, "step": 0})
     previous_history = model.__dict__.get("history")
     try:
         model.fit(
@@ -106,10 +106,7 @@ def find_lr(
         )
     finally:
         finder.restore_learning_rate()
-        for variable, value in zip(model.variables, model_state):
-            variable.assign(value)
-        for variable, value in zip(optimizer.variables, optimizer_state):
-            variable.assign(value)
+        run_state.restore(model, None, snapshot)  # the one snapshot/restore of a run
         model.stop_training = False
         if previous_history is not None:
             model.history = previous_history

@@ -43,8 +43,3 @@ def dataset_arrays(dataset, with_inputs: bool = True, limit=None):
             break
     x = np.concatenate(xs)[:limit] if with_inputs else None
     return x, np.concatenate(ys)[:limit]
-
-
-def inputs_only(dataset):
-    """The dataset without its targets (for `model.predict`)."""
-    return dataset.map(lambda *element: element[0])

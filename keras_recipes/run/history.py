@@ -59,3 +59,19 @@ def _number(cell: str) -> bool:
 def _damaged(path: Path, what: str) -> StateError:
     return StateError(f"{path}: {what} -> restore the file, or delete it to continue the run "
                       "(the curves then lack the epochs before the resume)")
+
+
+def read_history(path: Path) -> dict[str, list[float]]:
+    """history.csv (all epochs, across resumed segments) as `{metric: [per epoch]}`.
+
+    Example:
+        >>> read_history(run_dir / "history.csv")["val_loss"]
+        [0.61, 0.42, 0.37]
+    """
+    path = Path(path)
+    if not path.exists():
+        return {}
+    with open(path, newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    keys = [k for k in (rows[0] if rows else {}) if k != "epoch"]
+    return {k: [float(row[k]) for row in rows] for k in keys}

@@ -160,8 +160,11 @@ class FitLoop:
                                 self.write_interval_s, self.epochs)
         self._metrics_from: Optional[run_state.TrainingState] = None
 
-    def run(self, resume: Optional[run_state.TrainingState] = None) -> None:
-        """Trains from the start, or from `resume`; raises TrainingError on a fault.
+    def run(self, resume: Optional[run_state.TrainingState] = None,
+            start_epoch: int = 0) -> None:
+        """Trains from the start (or from epoch `start_epoch` with the model's current
+        weights, e.g. a hyperband trial continuing its parent), or from `resume`; raises
+        TrainingError on a fault.
 
         A `resume` whose training had finished (killed in the final phase) trains
         nothing: the caller goes on to the final artifacts.
@@ -184,9 +187,9 @@ class FitLoop:
             if resume.finished:
                 epoch = self.epochs
         else:
-            epoch, step = 0, 0
+            epoch, step = start_epoch, 0
             self._measure_reference_loss()
-            self.saver.save(0, 0, write=True)  # what a rollback before the next save returns to
+            self.saver.save(epoch, 0, write=True)  # what a rollback before the next save returns to
         try:
             while epoch < self.epochs:
                 self._fit(epoch, step)

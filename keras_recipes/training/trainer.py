@@ -111,31 +111,6 @@ def _model_summary(model) -> str:
     return buffer.getvalue()
 
 
-def _read_history(path: Path) -> dict[str, list[float]]:
-    """history.csv (all epochs, across resumed segments) as `{metric: [per epoch]}`."""
-    import csv
-
-    if not path.exists():
-        return {}
-    with open(path, newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    keys = [k for k in (rows[0] if rows else {}) if k != "epoch"]
-    return {k: [float(row[k]) for row in rows] for k in keys}
-
-
-def _truncate_history(path: Path, epochs: int) -> None:
-    """Keeps the first `epochs` rows: an epoch logged after the last saved state reruns.
-
-    Line endings are kept as written (CSVLogger's `\r\n`), so the rows appended
-    after a resume match the rows before it.
-    """
-    if not path.exists():
-        return
-    with open(path, newline="") as handle:
-        lines = handle.readlines()
-    write_text_atomic(path, "".join(lines[:1 + epochs]))
-
-
 @contextlib.contextmanager
 def _sigterm_as_interrupt():
     """SIGTERM (a scheduler's preemption) ends the run as `interrupted`, resumable."""
@@ -293,11 +268,11 @@ def _dividing(steps_per_execution: int, batches: int) -> int:
 
 def _train(recipe: Recipe, run_dir: Path, echo, verbose, started: float,
            extra_callbacks: Sequence, resume_from: Optional[Path]) -> TrainResult:
-    from keras_recipes.run.history import resume_history
+    from keras_recipes.run.history import read_history, resume_history
     from keras_recipes.run.plots import plot_curves
     from keras_recipes.training import state as run_state
     from keras_recipes.training.callback_factory import build_callbacks
-    from keras_recipes.training.fit_loop import FitLoop
+    from keras_recipes.training.recipe_loop import recipe_fit_loop
 
     resume = run_state.load(resume_from) if resume_from is not None else None
     if resume is None:
@@ -317,20 +292,10 @@ def _train(recipe: Recipe, run_dir: Path, echo, verbose, started: float,
     if resume is not None:
         echo(f"resuming at epoch {resume.epoch + 1}, batch {resume.step} "
              f"(optimizer step {plan.budget.updates_per_epoch * resume.epoch + resume.step})")
-    every = recipe.callbacks.checkpoint.save_every_steps
-    if every:
-        spe = plan.steps_per_execution
-        every = -(-every // spe) * spe
-    loop = FitLoop(model, data.epochs, plan.budget.updates_per_epoch, recipe.training.epochs,
-                   callbacks, lr_factor=prepared.lr_factor,
-                   state_path=run_dir / run_state.STATE_FILE, every_n_steps=every,
-                   on_nan=recipe.training.on_nan,
-                   rollback_lr_factor=recipe.training.rollback_lr_factor,
-                   max_rollbacks=recipe.training.max_rollbacks, validation_data=data.val,
-                   verbose=_verbosity(recipe.training.verbose if verbose is None else verbose),
-                   echo=echo, after_restore=lambda good: resume_history(
-                       run_dir / "history.csv", good.epoch),
-                   write_interval_s=recipe.callbacks.checkpoint.write_interval_s)
+    loop = recipe_fit_loop(
+        recipe, prepared, callbacks, state_path=run_dir / run_state.STATE_FILE,
+        verbose=_verbosity(recipe.training.verbose if verbose is None else verbose), echo=echo,
+        after_restore=lambda good: resume_history(run_dir / "history.csv", good.epoch))
     best = run_dir / "best.keras"
     try:
         loop.run(resume)
@@ -341,7 +306,7 @@ def _train(recipe: Recipe, run_dir: Path, echo, verbose, started: float,
         raise TrainingError(f"{err}; {kept}. "
                             f"{advise(loop.guard.fault, data.epochs, recipe.training.on_nan)}"
                             ) from None
-    history = _read_history(run_dir / "history.csv")
+    history = read_history(run_dir / "history.csv")
     plot_curves(history, run_dir / "curves.png")
     from keras_recipes.monitoring import write_run_report
 

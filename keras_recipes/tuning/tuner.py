@@ -29,7 +29,7 @@ from typing import Callable
 import keras_tuner
 
 from keras_recipes.config.tune_space import parse_space
-from keras_recipes.errors import KerasRecipesError, TrainingError
+from keras_recipes.errors import KerasRecipesError
 from keras_recipes.monitor import metric_direction
 from keras_recipes.tuning.hparams_log import write_session
 from keras_recipes.tuning.launch import TUNER_ID, is_chief, is_distributed_child
@@ -115,9 +115,14 @@ class RecipeTuner(keras_tuner.Tuner):
         return results
 
     def _fit(self, trial, recipe, execution: int) -> dict:
+        """Trains one execution with the trainer's fit loop (NaN stop/rollback included):
+        the trial's best-checkpoint weights, scored like `train`'s metrics.json."""
         import keras
 
         from keras_recipes.training.callback_factory import build_callbacks
+        from keras_recipes.training.recipe_loop import recipe_fit_loop
+        from keras_recipes.run.history import read_history
+        from keras_recipes.training.batch_norm_stats import finish_batch_norm
         from keras_recipes.training.trainer import prepare
 
         started = time.time()
@@ -136,25 +141,15 @@ class RecipeTuner(keras_tuner.Tuner):
             with warnings.catch_warnings():  # its optimizer state is not carried over
                 warnings.simplefilter("ignore")
                 model.load_weights(self.trial_dir(hp[PARENT_TRIAL], execution) / "best.keras")
-        initial_epoch = int(hp.get(INITIAL_EPOCH, 0))
-        stream, steps = data.train, None
-        pipeline = getattr(data, "epochs", None)
-        if pipeline is not None:  # the epoch-addressed stream `train` fits: the same batches
-            stream = pipeline.from_position(initial_epoch, 0)
-            steps = prepared.plan.budget.updates_per_epoch
-        fit = model.fit(stream, steps_per_epoch=steps, validation_data=data.val,
-                        epochs=recipe.training.epochs, initial_epoch=initial_epoch,
-                        callbacks=callbacks, shuffle=False, verbose=0)
-        losses = fit.history.get("loss", [])
-        if not all(math.isfinite(v) for v in losses):
-            raise TrainingError(f"the loss became non-finite in epoch {len(losses)} (as `train` "
-                                "would stop); lower the learning rate or add a warmup")
+        loop = recipe_fit_loop(recipe, prepared, callbacks, echo=lambda line: None)
+        loop.run(start_epoch=int(hp.get(INITIAL_EPOCH, 0)))  # TrainingError on a fault
         best = trial_dir / "best.keras"
-        if best.exists():
-            model.load_weights(best)
-        else:  # no checkpoint written (no validation metric improved): keep the last weights
+        if not loop.use_best_weights(best):  # no validation metric improved: the last weights
             model.save(best)
-        metrics = {name: float(values[-1]) for name, values in fit.history.items()
+        # train's final phase before its metrics.json: precise batch-norm statistics
+        finish_batch_norm(model, data, recipe, prepared.plan, echo=lambda line: None)
+        history = read_history(trial_dir / "history.csv")
+        metrics = {name: float(values[-1]) for name, values in history.items()
                    if not name.startswith("val_") and values}
         if data.val is not None:
             evaluated = model.evaluate(data.val, return_dict=True, verbose=0)

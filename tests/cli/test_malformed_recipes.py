@@ -101,3 +101,10 @@ def test_malformed_recipe_is_refused_clearly(tmp_path, capsys, case):
     assert code == 2, (case, err)
     assert "Traceback" not in err and err.startswith("error:"), err
     assert expect in err, (case, err)
+
+
+def test_the_property_test_is_derandomized_unless_exploring():
+    """CI sees the same examples every run (tests/conftest.py loads the `ci` profile)."""
+    import os
+
+    assert settings().derandomize or os.environ.get("HYPOTHESIS_PROFILE") == "explore"

@@ -2,7 +2,7 @@
 
 import keras
 
-from keras_recipes.training.trainer import _read_history, _truncate_history
+from keras_recipes.run.history import read_history, resume_history
 
 
 def _log_epochs(path, epochs, first=0):
@@ -17,12 +17,12 @@ def _log_epochs(path, epochs, first=0):
 def test_rows_after_a_resume_use_the_same_line_ending(tmp_path):
     path = tmp_path / "history.csv"
     _log_epochs(path, 3)                     # epochs 0-2 logged, state saved after epoch 1
-    _truncate_history(path, 2)               # resume: epoch 2 reruns
+    resume_history(path, 2)                  # resume: epoch 2 reruns
     _log_epochs(path, 2, first=2)
     raw = path.read_bytes()
     lines = raw.split(b"\n")[:-1]
     assert len(lines) == 5                   # header + epochs 0-3
     assert all(line.endswith(b"\r") for line in lines), raw
     assert raw.count(b"\r\n") == raw.count(b"\n") == 5
-    history = _read_history(path)
+    history = read_history(path)
     assert history["loss"] == [1.0, 0.5, 1 / 3, 0.25]

@@ -202,7 +202,16 @@ def restore_metrics(model, state: TrainingState) -> bool:
     values = state.arrays.get("metrics")
     if not values or not _single_replica(model):
         return False
-    _assign_all("metrics", metric_variables(model), values, state.source)
+    try:
+        _assign_all("metrics", metric_variables(model), values, state.source)
+    except (ValueError, TypeError, RuntimeError) as err:
+        if isinstance(err, StateError):
+            raise
+        # A strategy's sum-on-read accumulators refuse a cross-replica assign: the
+        # resumed epoch's row then averages the batches after the resume only.
+        for metric in model.metrics:
+            metric.reset_state()
+        return False
     return True
 
 

@@ -93,7 +93,7 @@ def cmd_cp(args: argparse.Namespace) -> int:
     print(f"wrote {target} (from the shipped {source.stem}); train it with "
           f"`keras-recipes train {target}`")
     if data_file is not None:
-        print(f"its data.path now names the shipped file {data_file}")
+        print(f"its data.path now names the shipped data {data_file}")
     return 0
 
 

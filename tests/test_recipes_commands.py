@@ -68,7 +68,7 @@ def test_cp_points_a_relative_data_path_at_the_shipped_file(tmp_path, monkeypatc
     monkeypatch.setattr(recipes_catalog, "_PACKAGE", package)
     assert main(["cp", "table", str(tmp_path / "mine.yaml")]) == 0
     shipped = package / "recipes" / "data" / "t.csv"
-    assert f"data.path now names the shipped file {shipped}" in capsys.readouterr().out
+    assert f"data.path now names the shipped data {shipped}" in capsys.readouterr().out
     text = (tmp_path / "mine.yaml").read_text()
     assert text == ("name: table  # kept\ndata:\n  source: csv\n"
                     f'  path: "{shipped}"  # beside the recipe\n')

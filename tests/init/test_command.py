@@ -67,3 +67,13 @@ def test_data_outside_the_recipe_folder_is_named_by_its_absolute_path(tmp_path):
     out = tmp_path / "recipes" / "r.yaml"
     assert main(["init", str(tmp_path / "data" / "d.npz"), "--out", str(out)]) == 0
     assert yaml.safe_load(out.read_text())["data"]["path"] == str(tmp_path / "data" / "d.npz")
+
+
+def test_folder_options_that_cannot_apply_are_refused(tmp_path, capsys):
+    from tests.init._data import write_texts
+
+    write_texts(tmp_path / "reviews")
+    assert main(["init", str(tmp_path / "reviews"), "--target", "label"]) == 2
+    assert "--target: only for tables" in capsys.readouterr().err
+    assert main(["init", str(tmp_path / "reviews"), "--task", "regression"]) == 2
+    assert "a folder of class subfolders is classification" in capsys.readouterr().err

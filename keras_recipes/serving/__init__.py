@@ -14,6 +14,8 @@ Modules (each imports Keras only when called):
 - `inputs`: reads CSV, images, text and `.npz` into the model's raw inputs;
 - `predict`: `predict RUN_DIR INPUT` -> a CSV of classes and probabilities;
 - `export`: `export RUN_DIR --format saved_model | litert | onnx`;
+- `target_units`: regression metrics in the target's units (standardized targets);
+- `commands`: the `predict` / `export` arguments (no TensorFlow import);
 - `registration`: registers keras_recipes' serializable classes once Keras loads.
 
 Example:

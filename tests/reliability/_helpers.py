@@ -61,3 +61,19 @@ def as_killed_in_final_phase(run_dir: Path) -> None:
     (run_dir / "status.json").write_text('{"status": "running"}')
     for name in ("model.keras", "metrics.json", "curves.png", "report.md", "best.keras"):
         (run_dir / name).unlink(missing_ok=True)
+
+
+class KillAtTrainEnd(keras.callbacks.Callback):
+    """SIGKILLs its process at the end of training when $KILL_AT_TRAIN_END is set: after the
+    last state is written (write_interval_s 0) and before the report and model.keras."""
+
+    def on_train_end(self, logs=None):
+        import os
+        import signal
+
+        if os.environ.get("KILL_AT_TRAIN_END"):
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
+def kill_at_train_end():
+    return KillAtTrainEnd()

@@ -10,7 +10,7 @@ extra files), beside a `.tflite` / `.onnx` file as `<name>.serving.json`.
 | format | writes | needs | run it with |
 |---|---|---|---|
 | `saved_model` | a folder | TensorFlow | `tf.saved_model.load(PATH).serve(...)`, TF Serving |
-| `litert` | `PATH.tflite` | TensorFlow | `ai_edge_litert.interpreter.Interpreter` (or `tf.lite.Interpreter`) |
+| `litert` | `PATH.tflite` | TensorFlow | `ai_edge_litert` (or `tf.lite`) `Interpreter` |
 | `onnx` | `PATH.onnx` | `tf2onnx`, `onnx` | `onnxruntime.InferenceSession` |
 
 String inputs (category columns, text) use TensorFlow ops LiteRT runs as

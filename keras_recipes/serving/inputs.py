@@ -7,7 +7,7 @@ and shapes, read from the model itself):
 |---|---|
 | table (a dict of columns) | CSV with those columns (others, e.g. the target, ignored) |
 | image `(H, W, C)` | an image file, or a folder of them (searched recursively) |
-| text (one string) | a text file, one example per line; a folder of `.txt` files, one example each; a CSV with the input's column |
+| text (one string) | a text file (an example per line), a folder of `.txt` files, a CSV |
 | array | CSV of the values (header optional), `.npz` |
 
 Any model also reads a `.npz` whose arrays are named after its inputs. Cells
@@ -248,9 +248,10 @@ def _csv_records(path: Path, signature: RawSignature, target: list) -> Iterator[
     wanted = {i: by_key.get(i.key or i.name) for i in signature.inputs}
     missing = [i.key or i.name for i, position in wanted.items() if position is None]
     if missing:
-        raise UsageError(f"predict: INPUT {str(path)!r}: no column {', '.join(map(repr, missing))}"
-                         f" -> a CSV with the model's columns ({', '.join(i.key or i.name for i in signature.inputs)}); "
-                         f"its header is {', '.join(header)}")
+        columns = ", ".join(i.key or i.name for i in signature.inputs)
+        raise UsageError(f"predict: INPUT {str(path)!r}: no column "
+                         f"{', '.join(map(repr, missing))} -> a CSV with the model's columns "
+                         f"({columns}); its header is {', '.join(header)}")
 
     def records():
         for line, cells in rows:
@@ -281,9 +282,10 @@ def _csv_array_records(path: Path, header: list, rows, model_input: ModelInput,
         dropped = [i for i, h in enumerate(header) if h in target]
         keep = [i for i in keep if i not in dropped]
     if len(keep) != size:
+        plus = f", plus the target {target[0]!r}" if target else ""
         raise UsageError(f"predict: INPUT {str(path)!r} has {len(header)} columns -> "
                          f"{size} numbers per row (the model's input {model_input.name!r} is "
-                         f"{list(model_input.shape)}){'' if not target else ', plus the target ' + repr(target[0])}")
+                         f"{list(model_input.shape)}){plus}")
     first = None if has_header else (1, header)
 
     def records():
@@ -391,8 +393,8 @@ def _npz_records(path: Path, signature: RawSignature) -> Iterator[Record]:
         if found is None and not signature.is_dict and len(arrays) == 1:
             found = next(iter(arrays))
         if found is None:
-            raise UsageError(f"predict: INPUT {str(path)!r} has arrays {', '.join(arrays) or 'none'}"
-                             f" -> an array named {key!r}")
+            raise UsageError(f"predict: INPUT {str(path)!r} has arrays "
+                             f"{', '.join(arrays) or 'none'} -> an array named {key!r}")
         chosen[model_input] = _npz_array(path, found, arrays[found], model_input)
     counts = {len(a) for a in chosen.values()}
     if len(counts) != 1:

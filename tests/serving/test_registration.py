@@ -67,7 +67,8 @@ def test_import_is_cheap_and_registers_every_class_once_keras_loads(tmp_path):
     load = """
         import keras
         model = keras.saving.load_model({path!r})
-        print(model.optimizer.get_config()["learning_rate"]["class_name"], type(model.loss).__name__)
+        schedule = model.optimizer.get_config()["learning_rate"]["class_name"]
+        print(schedule, type(model.loss).__name__)
         """
     fresh = _python("import keras_recipes\n" + textwrap.dedent(load.format(path=str(path))))
     assert fresh.returncode == 0, fresh.stderr[-3000:]

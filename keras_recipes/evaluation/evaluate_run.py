@@ -89,6 +89,11 @@ def evaluate_run(run_dir: str | Path, split: str = "test", top: int = 16,
              f"{len(result['confidently_wrong'])} most confidently wrong: "
              f"{out_dir / 'confidently_wrong.json'}")
     else:
+        scale = getattr(prepared.data, "target_scale", None)
+        if scale is not None:  # standardized for training: residuals in the target's units
+            from keras_recipes.serving.target_units import unscale
+
+            y, predictions = unscale(y, scale), unscale(predictions, scale)
         result = evaluate_regression(y, predictions, out_dir)
         echo(f"{split} split residuals (predicted - true):\n{format_residuals(result)}")
         echo(f"plot: {out_dir / 'predicted_vs_true.png'}")

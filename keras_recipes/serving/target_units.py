@@ -19,6 +19,14 @@ from __future__ import annotations
 import numpy as np
 
 
+def unscale(values, target_scale) -> np.ndarray:
+    """Standardized targets or predictions back in the target's units (`v * std + mean`)."""
+    mean, std = (np.asarray(v, np.float32).reshape(-1) for v in target_scale)
+    values = np.asarray(values, np.float32)
+    shaped = values.reshape(len(values), -1) * std + mean
+    return shaped.reshape(values.shape)
+
+
 def evaluate_in_target_units(network, dataset, target_scale, metrics) -> dict[str, float]:
     """The `metrics` (fresh Keras metric objects) of `network` on `dataset`, unscaled.
 
@@ -28,13 +36,12 @@ def evaluate_in_target_units(network, dataset, target_scale, metrics) -> dict[st
         target_scale: `(mean, std)` the targets were standardized with.
         metrics: Keras metric objects, e.g. `keras.metrics.MeanAbsoluteError(name="mae")`.
     """
-    mean, std = (np.asarray(v, np.float32).reshape(-1) for v in target_scale)
     for batch in dataset:
         x, y = batch[0], batch[1]
         weight = batch[2] if len(batch) > 2 else None
         predicted = np.asarray(network(x, training=False), np.float32)
-        predicted = predicted.reshape(len(predicted), -1) * std + mean
-        actual = np.asarray(y, np.float32).reshape(predicted.shape) * std + mean
+        predicted = unscale(predicted.reshape(len(predicted), -1), target_scale)
+        actual = unscale(np.asarray(y, np.float32).reshape(predicted.shape), target_scale)
         for metric in metrics:
             metric.update_state(actual, predicted, sample_weight=weight)
     return {metric.name: float(metric.result()) for metric in metrics}

@@ -77,3 +77,11 @@ def test_folder_options_that_cannot_apply_are_refused(tmp_path, capsys):
     assert "--target: only for tables" in capsys.readouterr().err
     assert main(["init", str(tmp_path / "reviews"), "--task", "regression"]) == 2
     assert "a folder of class subfolders is classification" in capsys.readouterr().err
+
+
+def test_imbalanced_classes_get_balanced_class_weights_and_a_check(tmp_path, capsys):
+    np.savez(tmp_path / "rare.npz", x=np.zeros((100, 4)), y=(np.arange(100) < 10).astype(int))
+    out = tmp_path / "r.yaml"
+    assert main(["init", str(tmp_path / "rare.npz"), "--out", str(out)]) == 0
+    assert "classes are imbalanced (largest/smallest = 9.0)" in capsys.readouterr().out
+    assert load_recipe(out).training.class_weight == "balanced"

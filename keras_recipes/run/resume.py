@@ -134,20 +134,6 @@ def resumable(run_dir: Path) -> bool:
     return (run_dir / STATE_FILE).is_file() and run_status(run_dir) != "completed"
 
 
-def check_resumable(run_dir: Path, key: str = "--resume") -> Path:
-    """The state file of `run_dir`, or a UsageError saying why it cannot be resumed."""
-    run_dir = Path(run_dir)
-    if not run_dir.is_dir():
-        raise UsageError(f"{key}: {str(run_dir)!r} does not exist -> a run directory")
-    if run_status(run_dir) == "completed":
-        raise UsageError(f"{key}: {str(run_dir)!r} holds a completed run -> an interrupted "
-                         "run (a completed run is never trained again in place)")
-    if not (run_dir / STATE_FILE).is_file():
-        raise UsageError(f"{key}: {str(run_dir)!r} has no {STATE_FILE} -> a run directory "
-                         "written by `train` that saved at least one state")
-    return run_dir / STATE_FILE
-
-
 def recipe_changes(saved: dict, new: dict) -> list[str]:
     """Dotted keys whose values differ between two resolved recipes (`old -> new`)."""
     from keras_recipes.diagnostics.compare import flatten

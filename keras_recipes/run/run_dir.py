@@ -11,7 +11,6 @@ import yaml
 
 from keras_recipes.errors import UsageError
 from keras_recipes.run.atomic import write_text_atomic
-from keras_recipes.run.lock import LOCK_FILE
 
 
 _MAX_NAME = 100
@@ -33,26 +32,17 @@ def check_run_name(name: str, key: str = "name") -> str:
     return name
 
 
-def create_run_dir(output: str | Path, name: str, run_dir: str | Path | None = None) -> Path:
-    """Creates and returns the directory for a new run.
+def create_run_dir(output: str | Path, name: str) -> Path:
+    """Creates and returns `output/name/<YYYYmmdd-HHMMSS>` for a new run.
 
-    With `run_dir`, exactly that directory (created if missing; refused if it
-    holds anything). Otherwise `output/name/<YYYYmmdd-HHMMSS>`, with a `-2`,
-    `-3`... suffix if that exists: the directory is created exclusively, so two
-    runs started in the same second still get different directories.
+    A `-2`, `-3`... suffix is added if that exists: the directory is created
+    exclusively, so two runs started in the same second still get different
+    directories. (`--run-dir DIR` is `run.resume.claim_run_dir`.)
 
     Raises:
-        UsageError: `run_dir` is not empty, or the location is not writable.
+        UsageError: `name` is not a folder name, or the location is not writable.
     """
     try:
-        if run_dir is not None:
-            path = Path(run_dir)
-            if path.exists() and (not path.is_dir() or any(
-                    p.name != LOCK_FILE for p in path.iterdir())):
-                raise UsageError(f"--run-dir: {str(path)!r} is not empty -> a new or empty "
-                                 "directory (runs never overwrite earlier runs)")
-            path.mkdir(parents=True, exist_ok=True)
-            return path
         parent = Path(output) / check_run_name(name)
         parent.mkdir(parents=True, exist_ok=True)
         stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 import yaml
@@ -15,7 +14,7 @@ import yaml
 from keras_recipes.cli import main
 from keras_recipes.errors import UsageError
 from keras_recipes.run import create_run_dir
-from keras_recipes.run.lock import LOCK_FILE, acquire, release, run_dir_lock
+from keras_recipes.run.lock import LOCK_FILE, acquire, run_dir_lock
 from keras_recipes.run.resume import run_dir_kind
 from tests.helpers import ROOT
 from tests.reliability._helpers import RECIPE, status

@@ -37,14 +37,14 @@ def runs(tmp_path):
 
 def test_one_changed_key_is_reported_exactly_without_a_warning(runs):
     comparison = compare_runs(runs[:2])
-    assert comparison.differences == [("optimizer.learning_rate", [0.001, 0.003])]
+    assert comparison.differences == [("optimizer.learning_rate", [0.002, 0.003])]
     assert comparison.changed == [[], ["optimizer.learning_rate"]]
     assert comparison.warnings == []
     metrics = dict(comparison.metrics)
     assert metrics["val.accuracy"] == [0.97, 0.98]
     text = format_comparison(comparison)
-    assert "[1 variable(s) changed: optimizer.learning_rate 0.001 -> 0.003]" in text
-    assert re.search(r"\noptimizer\.learning_rate +0\.001 +0\.003\n", text)
+    assert "[1 variable(s) changed: optimizer.learning_rate 0.002 -> 0.003]" in text
+    assert re.search(r"\noptimizer\.learning_rate +0\.002 +0\.003\n", text)
     assert "0.0800 (-0.0200)" in text and "warning" not in text
 
 

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from tests.conftest import RECIPES
 
-OVERRIDES = ["training.epochs=2", "training.verbose=0", "data.batch_size=128"]
+# A constant 1e-3 after a one-step warmup, so the logged learning rate is known exactly.
+OVERRIDES = ["training.epochs=2", "training.verbose=0", "data.batch_size=128",
+             "schedule.name=constant", "optimizer.learning_rate=1e-3"]
 
 
 @functools.lru_cache(maxsize=None)

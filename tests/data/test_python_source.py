@@ -27,6 +27,10 @@ def tokens():
     x = np.random.default_rng(0).integers(0, 50, size=(60, 8))
     return {'x': x, 'y': np.arange(60) % 3, 'vocab_size': 50}
 
+def split_preprocessed():
+    x, y = no_seed()
+    return {'train': (x[:40], y[:40]), 'val': (x[40:], y[40:]), 'preprocessed': True}
+
 def extra_key():
     return {'x': np.zeros((4, 2)), 'y': np.zeros(4), 'labels': ['a']}
 """
@@ -120,3 +124,11 @@ def test_a_recipe_run_from_another_folder_finds_its_module(tmp_path, monkeypatch
     bundle = build_data(recipe.data, seed=0)
     assert bundle.spec.num_train + bundle.spec.num_val + bundle.spec.num_test == 60
     __import__("sys").modules.pop("beside_recipe", None)
+
+
+def test_ready_splits_can_be_preprocessed_too(module):
+    bundle = build_data(_data(source="python", python="fixture_data:split_preprocessed"), seed=0)
+    assert (bundle.spec.num_train, bundle.spec.num_val) == (40, 20)
+    x, _ = next(iter(bundle.train))
+    np.testing.assert_array_equal(np.asarray(x) % 10, 0)  # unscaled: multiples of 10
+    assert np.asarray(x).max() > 100

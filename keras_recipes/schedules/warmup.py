@@ -85,10 +85,7 @@ class Warmup(keras.optimizers.schedules.LearningRateSchedule):
         warmup_steps = float(self.warmup_steps)
         after = ops.cast(self._inner(ops.maximum(s - warmup_steps, 0.0)), "float32")
         target = ops.cast(self._inner(ops.zeros((), dtype="float32")), "float32")
-        ramp = target * (
-            self.start_factor
-            + (1.0 - self.start_factor) * s / float(max(self.warmup_steps, 1))
-        )
+        ramp = _common.linear_warmup(s, target * self.start_factor, target, self.warmup_steps)
         return ops.where(s < warmup_steps, ramp, after)
 
     def get_config(self):

@@ -6,10 +6,11 @@ import keras
 from keras import ops
 
 from keras_recipes.schedules import _common
+from keras_recipes.schedules._warmup_decay import WarmupThenDecay
 
 
 @keras.saving.register_keras_serializable(package="keras_recipes")
-class WarmupPolynomialDecay(keras.optimizers.schedules.LearningRateSchedule):
+class WarmupPolynomialDecay(WarmupThenDecay):
     """A linear warmup to `peak_lr` followed by a polynomial decay to `end_lr`.
 
     For step `s` (cast to float32; negative steps count as 0):
@@ -67,48 +68,15 @@ class WarmupPolynomialDecay(keras.optimizers.schedules.LearningRateSchedule):
         end_lr=0.0,
         power=1.0,
     ):
-        super().__init__()
-        self.peak_lr = _common.check_number("peak_lr", peak_lr, gt=0)
-        self.total_steps = _common.check_integer("total_steps", total_steps, gt=0)
-        self.warmup_steps = _common.check_integer("warmup_steps", warmup_steps, ge=0)
-        _common.check_order(
-            "warmup_steps", self.warmup_steps, "<", "total_steps", self.total_steps
-        )
-        if warmup_start_lr is None:
-            self.warmup_start_lr = None
-        else:
-            self.warmup_start_lr = _common.check_number(
-                "warmup_start_lr", warmup_start_lr, ge=0
-            )
+        super().__init__(peak_lr, total_steps, warmup_steps, warmup_start_lr)
         self.end_lr = _common.check_number("end_lr", end_lr, ge=0)
         _common.check_order("end_lr", self.end_lr, "<=", "peak_lr", self.peak_lr)
         self.power = _common.check_number("power", power, gt=0)
 
-    @property
-    def resolved_warmup_start_lr(self) -> float:
-        """The warmup start learning rate, with the `peak_lr / 100` default applied."""
-        if self.warmup_start_lr is None:
-            return self.peak_lr / 100.0
-        return self.warmup_start_lr
-
-    def __call__(self, step):
-        s = _common.as_step(step)
-        warmup = _common.linear_warmup(
-            s, self.resolved_warmup_start_lr, self.peak_lr, self.warmup_steps
-        )
-        decay_steps = float(self.total_steps - self.warmup_steps)
-        progress = ops.clip((s - float(self.warmup_steps)) / decay_steps, 0.0, 1.0)
-        decay = self.end_lr + (self.peak_lr - self.end_lr) * ops.power(
+    def decay(self, progress):
+        return self.end_lr + (self.peak_lr - self.end_lr) * ops.power(
             1.0 - progress, self.power
         )
-        return ops.where(s < float(self.warmup_steps), warmup, decay)
 
     def get_config(self):
-        return {
-            "peak_lr": self.peak_lr,
-            "total_steps": self.total_steps,
-            "warmup_steps": self.warmup_steps,
-            "warmup_start_lr": self.warmup_start_lr,
-            "end_lr": self.end_lr,
-            "power": self.power,
-        }
+        return {**super().get_config(), "end_lr": self.end_lr, "power": self.power}

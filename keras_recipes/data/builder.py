@@ -8,7 +8,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from keras_recipes.data.cache import resolve_cache
+from keras_recipes.data.cache import resolve_cache, shuffle_window
 from keras_recipes.data.pipeline import EpochPipeline, make_pipeline
 from keras_recipes.data.preprocessor import IdentityPreprocessor, Preprocessor
 from keras_recipes.data.sources import SOURCES, SourceData
@@ -183,6 +183,7 @@ def _from_arrays(source: SourceData, config, seed: int, batch: int, drop_remaind
         num_train=len(y_train), num_val=len(y_val), num_test=len(y_test),
         vocab_size=_vocab_size(source, preprocessor), class_names=names)
     options = dict(preprocessor=preprocessor, cache=resolve_cache(config, source, len(y_train)),
+                   example_bytes=source.example_bytes,
                    class_weights=_class_weights(class_weight, y_train, spec))
     if in_memory:
         if not isinstance(preprocessor, IdentityPreprocessor):
@@ -261,14 +262,15 @@ def _from_datasets(source: SourceData, config, seed: int, batch: int, drop_remai
     identity = isinstance(preprocessor, IdentityPreprocessor)
     return _bundle(config, seed, batch, drop_remainder, spec, transform=transform,
                    preprocessor=preprocessor, preprocess=None if identity else preprocessor,
-                   cache=cache, class_weights=weights,
+                   cache=cache, class_weights=weights, example_bytes=example_bytes,
                    **{split: source.datasets.get(split) for split in ("train", "val", "test")})
 
 
 def _bundle(config, seed: int, batch: int, drop_remainder: bool, spec: DataSpec, train,
             val, test, preprocessor: Preprocessor, transform=None,
             arrays: Optional[ArraySplits] = None, preprocess=None, cache="memory",
-            class_weights: Optional[np.ndarray] = None) -> DataBundle:
+            class_weights: Optional[np.ndarray] = None,
+            example_bytes: Optional[int] = None) -> DataBundle:
     """Batched pipelines for the splits; training batches shuffled, preprocessed, augmented
     (and weighted by class when `class_weights` is set)."""
     augment = _augmenter(config, spec)
@@ -278,7 +280,7 @@ def _bundle(config, seed: int, batch: int, drop_remainder: bool, spec: DataSpec,
 
         weigh = weigher(class_weights)
     transform = _mixable_labels(transform, augment, spec)
-    options = dict(shuffle_buffer=config.shuffle_buffer, cache=cache,
+    options = dict(shuffle_buffer=shuffle_window(config, cache, example_bytes), cache=cache,
                    prefetch=config.prefetch, transform=transform, preprocess=preprocess)
 
     def evaluation(data):

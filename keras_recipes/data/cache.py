@@ -52,3 +52,19 @@ def resolve_cache(config, source, num_examples: int, example_bytes: int | None =
     if size is None:  # arrays and tables: already in memory
         return "memory"
     return "memory" if num_examples * size * MEMORY_COST_FACTOR <= memory_budget() else "none"
+
+
+def shuffle_window(config, cache: str, example_bytes: int | None) -> int | None:
+    """`data.shuffle_buffer`, or for a `disk` cache a window of examples that fits
+    `memory_budget()` (the epoch permutes within windows; None: the whole split).
+
+    Example:
+
+    >>> shuffle_window(config, "disk", 224 * 224 * 3)  # doctest: +SKIP
+    11409
+    """
+    if getattr(config, "shuffle_buffer", None):
+        return config.shuffle_buffer
+    if cache != "disk" or not example_bytes:
+        return None
+    return max(1, memory_budget() // (example_bytes * MEMORY_COST_FACTOR))

@@ -25,3 +25,14 @@ def test_auto_keeps_arrays_in_memory_and_streams_large_decoded_splits(monkeypatc
     assert resolve_cache(auto, images, fits) == "memory"
     assert resolve_cache(auto, images, fits + 1) == "none"
     assert resolve_cache(types.SimpleNamespace(cache=True), images, fits + 1) == "none"
+
+
+def test_a_disk_cache_shuffles_within_a_window_that_fits_memory(monkeypatch):
+    from keras_recipes.data.cache import shuffle_window
+
+    monkeypatch.setattr(cache, "total_memory", lambda: 16 << 30)  # budget: 4 GiB
+    default = types.SimpleNamespace(shuffle_buffer=None)
+    assert shuffle_window(default, "disk", 1 << 20) == (4 << 30) // ((1 << 20) * 5)
+    assert shuffle_window(default, "memory", 1 << 20) is None  # the whole split
+    assert shuffle_window(default, "none", 1 << 20) is None  # file paths: the whole split
+    assert shuffle_window(types.SimpleNamespace(shuffle_buffer=64), "disk", 1 << 20) == 64

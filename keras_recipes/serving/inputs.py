@@ -131,6 +131,10 @@ def read_records(path, signature: RawSignature, target: Optional[list] = None
     """
     path = Path(path)
     kind = signature.kind
+    one_text_column = len(signature.inputs) == 1 and signature.inputs[0].is_string
+    if kind == "table" and one_text_column and path.suffix.lower() not in (".csv", ".tsv",
+                                                                           ".npz"):
+        kind = "text"  # a table of one text column also reads text files and folders
     if not path.exists():
         raise UsageError(f"predict: INPUT {str(path)!r} does not exist -> {signature.describe()}")
     suffix = path.suffix.lower()

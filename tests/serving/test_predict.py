@@ -109,3 +109,23 @@ def test_predict_and_export_help_do_not_import_tensorflow():
                             text=True, timeout=60)
     assert result.stdout.strip().endswith("clean"), result.stderr
     assert "--top K" in result.stdout and "saved_model (a folder)" in result.stdout
+
+
+def test_a_table_of_one_text_column_also_reads_a_text_file(tmp_path):
+    from keras_recipes.data.table_preprocessor import TablePreprocessor
+    from keras_recipes.data.text_preprocessor import TextOptions
+
+    pre = TablePreprocessor({"review": np.array(TEXTS)}, {"review": "text"},
+                            TextOptions(max_tokens=50, encoding="tf_idf"))
+    width = pre(pre.raw_inputs()).shape[-1]
+    inputs = keras.Input((width,), name="inputs")
+    network = keras.Model(inputs, keras.layers.Dense(2, activation="softmax")(inputs))
+    spec = DataSpec((width,), "classification", 2, 4, 0, 0, class_names=("neg", "pos"))
+    (tmp_path / "run").mkdir()
+    write_handback(network, types.SimpleNamespace(spec=spec, preprocessor=pre), tmp_path / "run")
+    (tmp_path / "reviews.txt").write_text("\n".join(TEXTS) + "\n")
+    assert main(["predict", str(tmp_path / "run"), str(tmp_path / "reviews.txt"),
+                 "--out", str(tmp_path / "out.csv")]) == 0
+    expected = np.asarray(network(pre({"review": np.array(TEXTS)})))[:, 1]
+    np.testing.assert_allclose([float(r["probability_pos"]) for r in
+                                read_predictions(tmp_path / "out.csv")], expected, atol=1e-6)

@@ -8,7 +8,7 @@ from sklearn.metrics import classification_report
 
 from keras_recipes.errors import UsageError
 from keras_recipes.evaluation import evaluate_run
-from tests.helpers import run_cli
+
 from tests.monitoring.quickstart_run import quickstart_run
 
 pytestmark = pytest.mark.slow
@@ -72,12 +72,15 @@ def test_most_confidently_wrong(evaluated):
     assert not (run / "evaluation" / "test" / "confidently_wrong.png").exists()
 
 
-def test_not_a_run(tmp_path):
+def test_not_a_run(tmp_path, capsys):
+    from keras_recipes.cli import main
+
     with pytest.raises(UsageError, match="has no recipe.yaml or model.keras -> a run"):
         evaluate_run(tmp_path)
-    done = run_cli("evaluate", str(tmp_path), "--split", "val")
-    assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert "has no recipe.yaml or model.keras" in done.stderr
+    capsys.readouterr()
+    assert main(["evaluate", str(tmp_path), "--split", "val"]) == 2  # in process: no TF start-up
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "has no recipe.yaml or model.keras" in err
 
 
 def test_regression_run(tmp_path):

@@ -134,8 +134,12 @@ def test_validate_command_rejects_a_bad_space_with_status_2(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_tune_needs_a_tune_section_and_a_sane_worker_count():
-    result = run_cli("tune", "recipes/quickstart.yaml")
-    assert result.returncode == 2 and "has no `tune` section" in result.stderr
-    result = run_cli("tune", "--workers", "-1", "recipes/digits_tune.yaml")
-    assert result.returncode == 2 and "--workers: -1 -> 0 (one process) or more" in result.stderr
+def test_tune_needs_a_tune_section_and_a_sane_worker_count(capsys):
+    from keras_recipes.cli import main
+    from tests.helpers import ROOT
+
+    # In process (refusals before any training; a subprocess would only add a TF start-up).
+    assert main(["tune", str(ROOT / "recipes/quickstart.yaml")]) == 2
+    assert "has no `tune` section" in capsys.readouterr().err
+    assert main(["tune", "--workers", "-1", str(ROOT / "recipes/digits_tune.yaml")]) == 2
+    assert "--workers: -1 -> 0 (one process) or more" in capsys.readouterr().err

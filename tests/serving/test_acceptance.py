@@ -219,3 +219,30 @@ def test_unreadable_rows_and_files_are_reported_and_the_rest_written(runs, capsy
     err = capsys.readouterr().err
     assert code == 2 and "zz_broken.png: not a readable image" in err
     assert len(read_predictions(root / "sevens_broken.csv")) == len(runs["sevens"])
+
+
+def test_a_trained_regression_run_reports_and_predicts_in_target_units(tmp_path):
+    """Through `train`: model.keras on raw diabetes rows of the test split gives the MAE that
+    metrics.json reports, in the target's units (whatever scaling training used)."""
+    from sklearn.datasets import load_diabetes
+
+    from keras_recipes.config import validate_dict
+    from keras_recipes.data.splits import split_indices
+    from keras_recipes.serving.handback import load_handback
+    from keras_recipes.training.trainer import train
+
+    recipe = validate_dict({"name": "diabetes", "seed": 3,
+                            "data": {"source": "sklearn", "name": "diabetes"},
+                            "model": {"type": "mlp", "hidden": [16]},
+                            "training": {"epochs": 3, "verbose": 0},
+                            "callbacks": {"tensorboard": False}})
+    run = tmp_path / "run"
+    run.mkdir()
+    train(recipe, run, echo=lambda _: None)
+    x, y = load_diabetes(return_X_y=True)
+    test_rows = split_indices(y, recipe.data.val_split, recipe.data.test_split, recipe.seed,
+                              False)[2]
+    predicted = load_handback(run).predict(x[test_rows].astype(np.float32), verbose=0)[:, 0]
+    reported = json.loads((run / "metrics.json").read_text())["test"]["mae"]
+    assert np.abs(predicted - y[test_rows]).mean() == pytest.approx(reported, rel=1e-4)
+    assert json.loads((run / "serving.json").read_text())["task"] == "regression"

@@ -35,7 +35,7 @@ from typing import Any, Callable, Optional
 import keras
 
 from keras_recipes._keras_compat import OPTIMIZER_ALL_REDUCE, require, supports_gradient_taps
-from keras_recipes.callbacks import _utils
+from keras_recipes.callbacks import _optimizer_access
 
 # The optimizer attribute holding its `_Registry` while taps are attached.
 _REGISTRY_ATTR = "_keras_recipes_taps"
@@ -62,7 +62,7 @@ class Tap:
 
 def supported(optimizer) -> bool:
     """Whether taps can be attached: a TensorFlow-backend Keras optimizer."""
-    inner = _utils.unwrap_optimizer(optimizer)
+    inner = _optimizer_access.unwrap_optimizer(optimizer)
     return supports_gradient_taps(inner)
 
 
@@ -84,7 +84,7 @@ def attach(model, tap: Tap) -> Tap | None:
             replaced = old if old.kind == tap.kind else replaced
     registry.taps[tap.kind] = tap
     tap.attached, tap.traced, tap._registry = True, False, registry
-    _utils.retrace_train_function(model)
+    _optimizer_access.retrace_train_function(model)
     return replaced
 
 
@@ -96,7 +96,7 @@ def detach(model, tap: Tap) -> None:
     registry.remove(tap)
     if not registry.taps:
         registry.uninstall()
-    _utils.retrace_train_function(model)
+    _optimizer_access.retrace_train_function(model)
 
 
 def tap_variable(model, value, name: str):
@@ -117,7 +117,7 @@ class _Registry:
 
     def __init__(self, optimizer):
         self.optimizer = optimizer
-        self.inner = _utils.unwrap_optimizer(optimizer)
+        self.inner = _optimizer_access.unwrap_optimizer(optimizer)
         self.taps = {}  # kind -> Tap, in attach order
         self._saved = []  # (object, attribute, its previous instance value or _MISSING)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-from keras_recipes.callbacks import _hyperparameter, _utils
+from keras_recipes.callbacks import _hyperparameter, _optimizer_access
 
 
 class StepScheduler(keras.callbacks.Callback):
@@ -43,14 +43,14 @@ class StepScheduler(keras.callbacks.Callback):
         )
 
     def on_train_begin(self, logs=None):
-        inner = _utils.unwrap_optimizer(_utils.require_optimizer(self))
-        if not isinstance(_utils.lr_object(inner), keras.Variable):
+        inner = _optimizer_access.unwrap_optimizer(_optimizer_access.require_optimizer(self))
+        if not isinstance(_optimizer_access.lr_object(inner), keras.Variable):
             raise ValueError(self._no_schedule_message())
-        self._step = int(_utils.to_numpy(inner.iterations))
-        self._lrs = _utils.schedule_table(self.schedule, 0, self.total_steps)
+        self._step = int(_optimizer_access.to_numpy(inner.iterations))
+        self._lrs = _optimizer_access.schedule_table(self.schedule, 0, self.total_steps)
         if self._momentum_fn is not None:
             self._setup_momentum(inner)
-            self._momenta = _utils.schedule_table(
+            self._momenta = _optimizer_access.schedule_table(
                 self.schedule, 0, self.total_steps, fn=self._momentum_fn
             )
 
@@ -72,21 +72,21 @@ class StepScheduler(keras.callbacks.Callback):
             )
         variable, original = _hyperparameter.install(self.model, inner, name)
         self._momentum = (inner, name, variable, original)
-        _utils.retrace_train_function(self.model)
+        _optimizer_access.retrace_train_function(self.model)
 
     def on_train_end(self, logs=None):
         if self._momentum is not None:
             inner, name, _, original = self._momentum
             _hyperparameter.restore(inner, name, original)
             self._momentum = None
-            _utils.retrace_train_function(self.model)
+            _optimizer_access.retrace_train_function(self.model)
 
     def _value(self, table, step):
         return float(table[min(step, len(table) - 1)])
 
     def on_train_batch_begin(self, batch, logs=None):
         self._begin = batch
-        inner = _utils.unwrap_optimizer(self.model.optimizer)
+        inner = _optimizer_access.unwrap_optimizer(self.model.optimizer)
         lr = self._value(self._lrs, self._step)
         inner.learning_rate = lr
         self._current = {"learning_rate": lr}

@@ -9,7 +9,7 @@ import keras
 import numpy as np
 
 from keras_recipes._keras_compat import variable_key
-from keras_recipes.callbacks import _optimizer_taps, _utils
+from keras_recipes.callbacks import _args, _optimizer_access, _optimizer_taps
 from keras_recipes.callbacks._step_window import StepWindow
 
 
@@ -77,8 +77,8 @@ class GradientNormLogger(keras.callbacks.Callback):
 
     def __init__(self, every_n_steps=1, per_layer=False):
         super().__init__()
-        self.every_n_steps = _utils.check_int("every_n_steps", every_n_steps, ge=1)
-        self.per_layer = _utils.check_bool("per_layer", per_layer)
+        self.every_n_steps = _args.check_int("every_n_steps", every_n_steps, ge=1)
+        self.per_layer = _args.check_bool("per_layer", per_layer)
         self._norms = None
         self._names = []
         self._tap = None
@@ -88,8 +88,8 @@ class GradientNormLogger(keras.callbacks.Callback):
     # --- hooks -------------------------------------------------------------
 
     def on_train_begin(self, logs=None):
-        optimizer = _utils.require_optimizer(self)
-        inner = _utils.unwrap_optimizer(optimizer)
+        optimizer = _optimizer_access.require_optimizer(self)
+        inner = _optimizer_access.unwrap_optimizer(optimizer)
         if not _optimizer_taps.supported(inner):
             raise ValueError(
                 "GradientNormLogger needs the TensorFlow backend's Keras "
@@ -157,7 +157,7 @@ class GradientNormLogger(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         if self._window.end_batch(batch) and self._norms is not None:
-            values = _utils.to_numpy(self._norms)
+            values = _optimizer_access.to_numpy(self._norms)
             self._epoch_values.append(values)
             if logs is not None:
                 logs.update(zip(self._names, (float(v) for v in values)))
@@ -172,7 +172,7 @@ class GradientNormLogger(keras.callbacks.Callback):
             sums = np.where(finite, stacked, 0.0).sum(axis=0)
             values = [s / c if c else math.nan for s, c in zip(sums, counts)]
         else:
-            values = _utils.to_numpy(self._norms)
+            values = _optimizer_access.to_numpy(self._norms)
         logs.update(zip(self._names, (float(v) for v in values)))
 
 

@@ -7,7 +7,7 @@ import math
 import keras
 from keras import ops
 
-from keras_recipes.callbacks import _optimizer_taps, _utils
+from keras_recipes.callbacks import _args, _optimizer_access, _optimizer_taps
 from keras_recipes.callbacks._step_window import StepWindow
 
 
@@ -69,7 +69,7 @@ class LearningRateLogger(keras.callbacks.Callback):
 
     def __init__(self, every_n_steps=1):
         super().__init__()
-        self.every_n_steps = _utils.check_int("every_n_steps", every_n_steps, ge=1)
+        self.every_n_steps = _args.check_int("every_n_steps", every_n_steps, ge=1)
         self._window = StepWindow(self.every_n_steps)
         self._optimizer = None
         self._applied = None  # the variable the train step writes the learning rate into
@@ -77,7 +77,7 @@ class LearningRateLogger(keras.callbacks.Callback):
         self._last = None  # (steps done, value) of the latest read
 
     def on_train_begin(self, logs=None):
-        self._optimizer = _utils.require_optimizer(self)
+        self._optimizer = _optimizer_access.require_optimizer(self)
         self._window.reset()
         self._last = None
         if _optimizer_taps.supported(self._optimizer):
@@ -100,7 +100,7 @@ class LearningRateLogger(keras.callbacks.Callback):
             value = float(self._applied.numpy())
             if not math.isnan(value):  # nan: no update applied yet in this fit
                 return value
-        return _utils.last_step_learning_rate(self._optimizer)
+        return _optimizer_access.last_step_learning_rate(self._optimizer)
 
     def _value(self) -> float:
         """The last step's learning rate; read once per step count."""
@@ -125,7 +125,7 @@ def _learning_rate_tap(owner, optimizer, variable):
     before it increments `iterations`: `learning_rate` there is the value the
     update uses (a schedule at the step's `iterations`, or the variable).
     """
-    inner = _utils.unwrap_optimizer(optimizer)
+    inner = _optimizer_access.unwrap_optimizer(optimizer)
 
     def record(grads_and_vars):
         variable.assign(ops.cast(inner.learning_rate, "float32"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from keras_recipes.callbacks import _hyperparameter, _utils
+from keras_recipes.callbacks import _hyperparameter, _optimizer_access
 from keras_recipes.callbacks.scaled_schedule import ScaledSchedule
 
 
@@ -54,8 +54,8 @@ class OneCycleMomentum(keras.callbacks.Callback):
         self._value = None
 
     def on_train_begin(self, logs=None):
-        inner = _utils.unwrap_optimizer(_utils.require_optimizer(self))
-        lr = _utils.lr_object(inner)
+        inner = _optimizer_access.unwrap_optimizer(_optimizer_access.require_optimizer(self))
+        lr = _optimizer_access.lr_object(inner)
         found = _momentum_function(lr)
         if found is None:
             raise ValueError(
@@ -74,11 +74,11 @@ class OneCycleMomentum(keras.callbacks.Callback):
                 "OneCycleMomentum from the callbacks."
             )
         momentum_fn, horizon = found
-        self._table = _utils.schedule_table(None, 0, int(horizon), fn=momentum_fn)
-        self._step = int(_utils.to_numpy(_utils.raw_iterations(inner)))
+        self._table = _optimizer_access.schedule_table(None, 0, int(horizon), fn=momentum_fn)
+        self._step = int(_optimizer_access.to_numpy(_optimizer_access.raw_iterations(inner)))
         variable, original = _hyperparameter.install(self.model, inner, name)
         self._installed = (inner, name, variable, original)
-        _utils.retrace_train_function(self.model)
+        _optimizer_access.retrace_train_function(self.model)
 
     def on_train_batch_begin(self, batch, logs=None):
         if self._installed is None:
@@ -102,7 +102,7 @@ class OneCycleMomentum(keras.callbacks.Callback):
             inner, name, _, original = self._installed
             _hyperparameter.restore(inner, name, original)
             self._installed = None
-            _utils.retrace_train_function(self.model)
+            _optimizer_access.retrace_train_function(self.model)
 
 
 def _momentum_function(schedule, shift=0.0):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from keras_recipes.callbacks import _utils
+from keras_recipes.callbacks import _args
 from keras_recipes.callbacks._step_scheduler import StepScheduler
 from keras_recipes.schedules import OneCycle
 
@@ -91,5 +91,5 @@ class OneCycleScheduler(StepScheduler):
             max_momentum=max_momentum,
         )
         self.total_steps = self.schedule.total_steps
-        self.cycle_momentum = _utils.check_bool("cycle_momentum", cycle_momentum)
+        self.cycle_momentum = _args.check_bool("cycle_momentum", cycle_momentum)
         self._momentum_fn = self.schedule.momentum if self.cycle_momentum else None

@@ -8,7 +8,7 @@ import warnings
 import keras
 import numpy as np
 
-from keras_recipes.callbacks import _utils
+from keras_recipes.callbacks import _args, _optimizer_access
 from keras_recipes.callbacks.scaled_schedule import ScaledSchedule
 from keras_recipes.callbacks.stateful import StatefulCallback, count, optional_metric
 from keras_recipes.monitor import MODES as _MODES
@@ -104,21 +104,21 @@ class ReduceLROnPlateau(StatefulCallback):
         if not isinstance(monitor, str) or not monitor:
             raise ValueError(
                 "Argument `monitor` must be a non-empty string. "
-                f"{_utils.received(monitor=monitor)}"
+                f"{_args.received(monitor=monitor)}"
             )
         self.monitor = monitor
-        self.factor = _utils.check_float("factor", factor, ge=0.0, lt=1.0)
-        self.patience = _utils.check_int("patience", patience, ge=0)
-        self.verbose = _utils.check_int("verbose", verbose, ge=0)
+        self.factor = _args.check_float("factor", factor, ge=0.0, lt=1.0)
+        self.patience = _args.check_int("patience", patience, ge=0)
+        self.verbose = _args.check_int("verbose", verbose, ge=0)
         if mode not in _MODES:
             raise ValueError(
                 f"Argument `mode` must be one of {', '.join(repr(m) for m in _MODES)}. "
-                f"{_utils.received(mode=mode)}"
+                f"{_args.received(mode=mode)}"
             )
         self.mode = mode
-        self.min_delta = abs(_utils.check_float("min_delta", min_delta))
-        self.cooldown = _utils.check_int("cooldown", cooldown, ge=0)
-        self.min_lr = _utils.check_float("min_lr", min_lr, ge=0.0)
+        self.min_delta = abs(_args.check_float("min_delta", min_delta))
+        self.cooldown = _args.check_int("cooldown", cooldown, ge=0)
+        self.min_lr = _args.check_float("min_lr", min_lr, ge=0.0)
         self.best = None
         self.wait = 0
         self.cooldown_counter = 0
@@ -135,8 +135,8 @@ class ReduceLROnPlateau(StatefulCallback):
 
     def _install_scaling(self) -> None:
         """Wraps a schedule in a `ScaledSchedule` (once) and retraces."""
-        inner = _utils.unwrap_optimizer(_utils.require_optimizer(self))
-        lr = _utils.lr_object(inner)
+        inner = _optimizer_access.unwrap_optimizer(_optimizer_access.require_optimizer(self))
+        lr = _optimizer_access.lr_object(inner)
         if isinstance(lr, ScaledSchedule) or isinstance(lr, keras.Variable):
             return
         if isinstance(lr, keras.optimizers.schedules.LearningRateSchedule):
@@ -144,7 +144,7 @@ class ReduceLROnPlateau(StatefulCallback):
             scope = strategy.scope() if strategy is not None else contextlib.nullcontext()
             with scope:
                 inner.learning_rate = ScaledSchedule(lr)
-            _utils.retrace_train_function(self.model)
+            _optimizer_access.retrace_train_function(self.model)
             return
         raise ValueError(
             "ReduceLROnPlateau can reduce a float learning rate or a "
@@ -170,8 +170,8 @@ class ReduceLROnPlateau(StatefulCallback):
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs if logs is not None else {}
-        optimizer = _utils.require_optimizer(self)
-        logs["learning_rate"] = _utils.last_step_learning_rate(optimizer)
+        optimizer = _optimizer_access.require_optimizer(self)
+        logs["learning_rate"] = _optimizer_access.last_step_learning_rate(optimizer)
         current = logs.get(self.monitor)
         if current is None:
             warnings.warn(
@@ -197,16 +197,16 @@ class ReduceLROnPlateau(StatefulCallback):
                 self.wait = 0
 
     def _reduce(self, optimizer, epoch) -> bool:
-        inner = _utils.unwrap_optimizer(optimizer)
-        lr = _utils.lr_object(inner)
+        inner = _optimizer_access.unwrap_optimizer(optimizer)
+        lr = _optimizer_access.lr_object(inner)
         if isinstance(lr, keras.optimizers.schedules.LearningRateSchedule) and not isinstance(
             lr, ScaledSchedule
         ):  # Replaced after `on_train_begin`: wrap it now.
             self._install_scaling()
-            lr = _utils.lr_object(inner)
+            lr = _optimizer_access.lr_object(inner)
         if isinstance(lr, ScaledSchedule):
             base = float(
-                _utils.to_numpy(lr.schedule(_utils.raw_iterations(inner)))
+                _optimizer_access.to_numpy(lr.schedule(_optimizer_access.raw_iterations(inner)))
             )
             old_scale = lr.scale
             if base * old_scale <= np.float32(self.min_lr):
@@ -218,7 +218,7 @@ class ReduceLROnPlateau(StatefulCallback):
             self._say(epoch, f"learning rate scale to {new_scale:.6g} "
                              f"(learning rate {base * new_scale:.6g})")
             return True
-        old_lr = _utils.next_step_learning_rate(inner)
+        old_lr = _optimizer_access.next_step_learning_rate(inner)
         if old_lr <= np.float32(self.min_lr):
             return False
         new_lr = max(old_lr * self.factor, self.min_lr)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from keras_recipes.callbacks import _utils
+from keras_recipes.callbacks import _args, _optimizer_access
 
 
 @keras.saving.register_keras_serializable(package="keras_recipes")
@@ -53,13 +53,13 @@ class ScaledSchedule(keras.optimizers.schedules.LearningRateSchedule):
             raise ValueError(
                 "Argument `schedule` must be a "
                 "`keras.optimizers.schedules.LearningRateSchedule`. "
-                f"{_utils.received(schedule=schedule)}"
+                f"{_args.received(schedule=schedule)}"
             )
         self.schedule = schedule
         if isinstance(factor, keras.Variable):
             self.factor = factor
         else:
-            value = _utils.check_float("factor", factor, ge=0.0)
+            value = _args.check_float("factor", factor, ge=0.0)
             self.factor = keras.Variable(
                 value,
                 dtype="float32",
@@ -75,7 +75,7 @@ class ScaledSchedule(keras.optimizers.schedules.LearningRateSchedule):
     @property
     def scale(self) -> float:
         """The current factor, as a Python float (reads the variable)."""
-        return float(_utils.to_numpy(self.factor))
+        return float(_optimizer_access.to_numpy(self.factor))
 
     def get_config(self):
         return {

@@ -6,7 +6,7 @@ import contextlib
 
 import numpy as np
 
-from keras_recipes.callbacks import _utils
+from keras_recipes.callbacks import _args
 from keras_recipes.lr_finder.lr_finder import LRFinder
 from keras_recipes.lr_finder.lr_finder_result import LRFinderResult
 from keras_recipes.lr_finder.suggest import suggest_lr
@@ -133,7 +133,7 @@ def _as_dataset(data, batch_size, shuffle):
             )
         return data.repeat()
     if isinstance(data, (tuple, list)) and len(data) in (2, 3):
-        batch_size = 32 if batch_size is None else _utils.check_int(
+        batch_size = 32 if batch_size is None else _args.check_int(
             "batch_size", batch_size, ge=1
         )
         dataset = tf.data.Dataset.from_tensor_slices(tuple(data))

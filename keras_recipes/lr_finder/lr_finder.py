@@ -8,7 +8,7 @@ import math
 import keras
 import numpy as np
 
-from keras_recipes.callbacks import _utils
+from keras_recipes.callbacks import _args, _optimizer_access
 
 
 class _VariableSchedule(keras.optimizers.schedules.LearningRateSchedule):
@@ -22,7 +22,7 @@ class _VariableSchedule(keras.optimizers.schedules.LearningRateSchedule):
         return keras.ops.convert_to_tensor(self.variable)
 
     def get_config(self):  # pragma: no cover - never saved on purpose.
-        return {"learning_rate": float(_utils.to_numpy(self.variable))}
+        return {"learning_rate": float(_optimizer_access.to_numpy(self.variable))}
 
 
 class LRFinder(keras.callbacks.Callback):
@@ -94,16 +94,16 @@ class LRFinder(keras.callbacks.Callback):
         diverge_threshold=4.0,
     ):
         super().__init__()
-        self.start_lr = _utils.check_float("start_lr", start_lr, gt=0.0)
-        self.end_lr = _utils.check_float("end_lr", end_lr, gt=0.0)
+        self.start_lr = _args.check_float("start_lr", start_lr, gt=0.0)
+        self.end_lr = _args.check_float("end_lr", end_lr, gt=0.0)
         if not self.end_lr > self.start_lr:
             raise ValueError(
                 "Argument `end_lr` must be > `start_lr`. "
-                f"{_utils.received(start_lr=start_lr, end_lr=end_lr)}"
+                f"{_args.received(start_lr=start_lr, end_lr=end_lr)}"
             )
-        self.num_steps = _utils.check_int("num_steps", num_steps, ge=2)
-        self.smoothing = _utils.check_float("smoothing", smoothing, ge=0.0, lt=1.0)
-        self.diverge_threshold = _utils.check_float(
+        self.num_steps = _args.check_int("num_steps", num_steps, ge=2)
+        self.smoothing = _args.check_float("smoothing", smoothing, ge=0.0, lt=1.0)
+        self.diverge_threshold = _args.check_float(
             "diverge_threshold", diverge_threshold, gt=1.0
         )
         self._reset_records()
@@ -122,7 +122,7 @@ class LRFinder(keras.callbacks.Callback):
         return self.start_lr * (self.end_lr / self.start_lr) ** (i / (self.num_steps - 1))
 
     def on_train_begin(self, logs=None):
-        inner = _utils.unwrap_optimizer(_utils.require_optimizer(self))
+        inner = _optimizer_access.unwrap_optimizer(_optimizer_access.require_optimizer(self))
         if int(getattr(self.model, "steps_per_execution", 1) or 1) != 1:
             raise ValueError(
                 "LRFinder sets the learning rate before every batch, which needs "
@@ -130,10 +130,10 @@ class LRFinder(keras.callbacks.Callback):
                 "`steps_per_execution=1` for the range test."
             )
         self._reset_records()
-        lr = _utils.lr_object(inner)
+        lr = _optimizer_access.lr_object(inner)
         if isinstance(lr, keras.Variable):
             self._variable = lr
-            self._swap = ("value", inner, float(_utils.to_numpy(lr)))
+            self._swap = ("value", inner, float(_optimizer_access.to_numpy(lr)))
         elif isinstance(lr, keras.optimizers.schedules.LearningRateSchedule):
             strategy = getattr(self.model, "distribute_strategy", None)
             scope = strategy.scope() if strategy is not None else contextlib.nullcontext()
@@ -147,7 +147,7 @@ class LRFinder(keras.callbacks.Callback):
                 )
             inner.learning_rate = _VariableSchedule(self._variable)
             self._swap = ("schedule", inner, lr)
-            _utils.retrace_train_function(self.model)
+            _optimizer_access.retrace_train_function(self.model)
         else:
             raise ValueError(
                 f"LRFinder cannot set the learning rate {lr!r}, a plain callable. "
@@ -209,7 +209,7 @@ class LRFinder(keras.callbacks.Callback):
         self._swap = None
         inner.learning_rate = original  # The float value, or the schedule object.
         if kind == "schedule":
-            _utils.retrace_train_function(self.model)
+            _optimizer_access.retrace_train_function(self.model)
 
     def results(self):
         """`(lrs, losses, raw_losses)` as float64 NumPy arrays."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import keras
 
-from keras_recipes.callbacks import _utils
+from keras_recipes.callbacks import _args, _optimizer_access
 from keras_recipes.callbacks._step_window import StepWindow
 
 
@@ -32,15 +32,15 @@ class LossScaleLogger(keras.callbacks.Callback):
 
     def __init__(self, every_n_steps=100):
         super().__init__()
-        self.every_n_steps = _utils.check_int("every_n_steps", every_n_steps, ge=1)
+        self.every_n_steps = _args.check_int("every_n_steps", every_n_steps, ge=1)
         self._window = StepWindow(self.every_n_steps)
 
     def _scale(self):
         optimizer = getattr(self.model, "optimizer", None)
         scale = getattr(optimizer, "dynamic_scale", None)
         if scale is not None:
-            return float(_utils.to_numpy(scale))
-        factor = getattr(_utils.unwrap_optimizer(optimizer), "loss_scale_factor", None)
+            return float(_optimizer_access.to_numpy(scale))
+        factor = getattr(_optimizer_access.unwrap_optimizer(optimizer), "loss_scale_factor", None)
         return float(factor) if factor is not None else None
 
     def on_train_begin(self, logs=None):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 
 from keras_recipes.callbacks._step_window import StepWindow
-from keras_recipes.callbacks._utils import optimizer_steps
+from keras_recipes.callbacks._optimizer_access import optimizer_steps
 
 
 class MetricScalars(keras.callbacks.Callback):

@@ -6,7 +6,7 @@ import math
 
 import keras
 
-from keras_recipes.callbacks._utils import optimizer_steps
+from keras_recipes.callbacks._optimizer_access import optimizer_steps
 
 DEFAULT_KEYS = ("learning_rate", "grad_norm", "loss_scale")
 

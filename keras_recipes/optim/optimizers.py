@@ -112,6 +112,6 @@ def exclude_from_decay(optimizer, variables) -> None:
     container), so it holds under a `tf.distribute` strategy; it is not saved with
     a `.keras` model.
     """
-    from keras_recipes.callbacks._utils import unwrap_optimizer
+    from keras_recipes.callbacks._optimizer_access import unwrap_optimizer
 
     unwrap_optimizer(optimizer).exclude_from_weight_decay(var_list=list(variables))

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from keras_recipes.callbacks import GradientNormLogger, LearningRateLogger
-from keras_recipes.callbacks._utils import unwrap_optimizer
+from keras_recipes.callbacks._optimizer_access import unwrap_optimizer
 from tests.callbacks._helpers import ImpliedLearningRate, Recorder, mlp, regression_data
 
 HOOKS = ("apply", "_all_reduce_sum_gradients", "_keras_recipes_taps")

@@ -100,7 +100,7 @@ def _prepared(recipe, precision="float32", distribute=None):
 
 
 def _decayed(optimizer, model):
-    from keras_recipes.callbacks._utils import unwrap_optimizer
+    from keras_recipes.callbacks._optimizer_access import unwrap_optimizer
 
     inner = unwrap_optimizer(optimizer)
     return {v.path for v in model.trainable_variables if inner._use_weight_decay(v)}
@@ -147,7 +147,7 @@ def zero_gradient_step(precision="float32", distribute=None, save_to=None) -> di
         model.save(save_to)
         np.testing.assert_allclose(load_model(save_to, safe_mode=False).predict(x, verbose=0),
                                    model.predict(x, verbose=0), rtol=1e-6)
-    from keras_recipes.callbacks._utils import unwrap_optimizer
+    from keras_recipes.callbacks._optimizer_access import unwrap_optimizer
 
     inner = unwrap_optimizer(model.optimizer)
     return {"ratios": ratios, "lr": float(inner.learning_rate), "wd": inner.weight_decay,

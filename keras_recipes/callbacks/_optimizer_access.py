@@ -1,37 +1,22 @@
-"""Private helpers shared by the callbacks: argument checks and optimizer access.
+"""How the callbacks reach a model's optimizer: unwrap a `LossScaleOptimizer`, read its
+learning rate (the schedule object and the counter it is evaluated at, through
+`keras_recipes._keras_compat`), evaluate a schedule over steps, retrace.
 
-Keras exposes no public way to get the schedule object an optimizer was built
-with or the counter it evaluates it at; those two reads go through
-`keras_recipes._keras_compat`.
+Example:
+
+>>> last_step_learning_rate(model.optimizer)   # the LR of the most recent update
+0.001
 """
 
 from __future__ import annotations
-
 
 import keras
 import numpy as np
 from keras import ops
 
 from keras_recipes._keras_compat import iterations_variable, schedule_object
-from keras_recipes.schedules._common import check_integer, check_number, received  # noqa: F401
 
 LearningRateSchedule = keras.optimizers.schedules.LearningRateSchedule
-
-
-def check_int(name: str, value, *, ge: int | None = None) -> int:
-    """Checks that `value` is an integer (not a bool), at least `ge`."""
-    return check_integer(name, value, ge=ge)
-
-
-def check_float(name: str, value, *, gt=None, ge=None, lt=None) -> float:
-    """Checks that `value` is a finite real number within the given bounds."""
-    return check_number(name, value, gt=gt, ge=ge, lt=lt)
-
-
-def check_bool(name: str, value) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"Argument `{name}` must be a bool. {received(**{name: value})}")
-    return bool(value)
 
 
 def to_numpy(value) -> np.ndarray:

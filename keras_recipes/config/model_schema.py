@@ -14,7 +14,7 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, Union
 
 from pydantic import Field, field_validator, model_validator
 
@@ -35,6 +35,9 @@ class ModelBase(KindSection):
     """The network: a built-in family or a `python:` builder of your own."""
 
     type: str = Field("mlp", description="Model family; selects the keys below.")
+    sync_batch_norm: Union[bool, Literal["auto"]] = Field(
+        "auto", description="Batch norm statistics of the global micro-batch across replicas; "
+        "`auto`: on for mirrored, multi_worker and tpu.")
 
 
 class NetworkModel(ModelBase):

@@ -69,7 +69,12 @@ class TrainingConfig(Section):
                                        description="Micro-batches per optimizer update.")
     steps_per_execution: Union[int, Literal["auto"]] = Field(
         "auto", description="Batches per compiled call; `auto` picks a safe value.")
-    jit_compile: Union[bool, Literal["auto"]] = Field(False, description="XLA compilation.")
+    jit_compile: Union[bool, Literal["auto"]] = Field(
+        "auto", description="XLA compilation; `auto`: on for TPU and GPU, off on CPU and with "
+        "`deterministic: true` (the plan prints the choice and why).")
+    recompute_batch_norm: Union[bool, Literal["auto"]] = Field(
+        "auto", description="Recompute batch norm's moving statistics over up to 200 training "
+        "micro-batches before the model is handed back; `auto`: when it has batch norm.")
     verbose: Literal["auto", 0, 1, 2] = "auto"
     on_nan: Literal["stop", "rollback"] = Field(
         "stop", description="On a non-finite loss (or weights): `stop` with the step named and "

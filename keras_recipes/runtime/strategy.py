@@ -48,7 +48,7 @@ def build_strategy(config):
         devices = _device_list(config.devices, "mirrored")
         if devices is None and not tf.config.list_logical_devices("GPU"):
             devices = [d.name for d in tf.config.list_logical_devices("CPU")]
-        return tf.distribute.MirroredStrategy(devices)
+        return tf.distribute.MirroredStrategy(devices, cross_device_ops=_cross_device_ops(devices))
     if config.strategy == "multi_worker":
         from keras_recipes.distributed import tf_config
 
@@ -58,6 +58,22 @@ def build_strategy(config):
                              "--workers N RECIPE` to start N local workers")
         return tf.distribute.MultiWorkerMirroredStrategy()
     return _tpu_strategy(config.tpu)
+
+
+def _cross_device_ops(devices):
+    """Reductions through one device for replicas on CPUs (logical or not).
+
+    Collective all-reduces between CPU replicas are matched by launch order, and
+    the replicas launch batch norm's statistics and the gradients in different
+    orders: synchronized batch norm then aborts with "Shape mismatch in the
+    collective instance". Reducing through one device has no order to match
+    (and costs nothing measurable at CPU sizes). GPUs keep TensorFlow's choice.
+    """
+    import tensorflow as tf
+
+    if devices and all("CPU" in str(d).upper() for d in devices):
+        return tf.distribute.ReductionToOneDevice()
+    return None
 
 
 _TPU_TIMEOUT_S = 10.0

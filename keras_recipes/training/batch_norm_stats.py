@@ -323,6 +323,9 @@ def finish_batch_norm(model, data, recipe, plan, echo=print,
     Returns:
         The `ModeAgreement` (None when the model has no trainable batch norm).
     """
+    from keras_recipes.training.sync_batch_norm import unsynchronize
+
+    unsynchronize(model)  # the hand-back model's batch norm carries no distribution setting
     if not has_trainable_batch_norm(model):
         return None
     mode = getattr(recipe.training, "recompute_batch_norm", "auto")

@@ -11,6 +11,12 @@ Plain Keras 3 (TensorFlow backend) has two traps this train step avoids:
   sums their gradients one micro-batch at a time, and applies one optimizer
   update: exactly the update of a batch of K*B, with `iterations` (and every
   schedule) counting optimizer updates.
+- Keras averages per-replica mean losses, which is not the global mean when a
+  partial batch is split unevenly (21/20). Here each replica's loss is its
+  summed loss over the global batch's example count.
+- `jit_compile=True` under several replicas fails in Keras (XLA cannot compile
+  a step whose variables live on several devices). Here each replica's
+  forward and backward pass is XLA-compiled, the reduction stays outside.
 """
 
 from __future__ import annotations
@@ -39,6 +45,8 @@ class RecipeModel(keras.Model):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.per_replica_xla = False
+        self._xla_micro_step = None
         self.configure_training()
 
     def configure_training(self, gradient_accumulation: int = 1,
@@ -63,17 +71,19 @@ class RecipeModel(keras.Model):
 
     # ------------------------------------------------------------------ build
     def _maybe_symbolic_build(self, iterator=None, data_batch=None):
-        """Builds from this worker's local batch under MultiWorkerMirroredStrategy.
+        """Builds from one replica's share of the first batch.
 
-        Keras averages a batch across replicas to build the model symbolically;
-        across workers that collective fails on a PerReplica value
-        (keras-team/keras#20585). The shapes are all that matter, so under a
-        multi-worker strategy the local values are used instead.
+        Keras averages the first batch across replicas to build the model
+        symbolically. That fails when the shares differ in size (a last
+        partial batch split 79/78: `AddN ... must have the same size and
+        shape`), and across workers on any PerReplica value
+        (keras-team/keras#20585). The shapes are all that matter, so the first
+        replica's local share is used instead (it is never the smaller one).
         """
         import tensorflow as tf
 
         strategy = getattr(self, "_distribute_strategy", None)
-        if iterator is None or strategy is None or not strategy.extended._in_multi_worker_mode():
+        if iterator is None or strategy is None:
             return super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
         for _, _, it in iterator:
             batch = next(it)
@@ -91,6 +101,7 @@ class RecipeModel(keras.Model):
         x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
         k = self.gradient_accumulation
         weights = self.trainable_weights
+        global_examples = _global_examples(tf.shape(tf.nest.flatten(x)[0])[0])
         total = None
         for i in range(k):
             part = (lambda t: None if t is None else _micro(t, i, k))
@@ -98,21 +109,57 @@ class RecipeModel(keras.Model):
                            for v in (x, y, sample_weight))
             # One micro-batch at a time: the next forward pass waits for the previous
             # gradients, so peak memory is that of one micro-batch.
-            with tf.control_dependencies(total or []), tf.GradientTape() as tape:
-                y_pred = self(mx, training=True)
-                loss = self.compute_loss(x=mx, y=my, y_pred=y_pred, sample_weight=msw,
-                                         training=True)
-                self._loss_tracker.update_state(
-                    unscale_loss_for_distribution(loss),
-                    sample_weight=tf.shape(tf.nest.flatten(mx)[0])[0])
-                scaled = self.optimizer.scale_loss(loss / k)
-            grads = tape.gradient(scaled, weights)
-            grads = [tf.zeros_like(w) if g is None else g for g, w in zip(grads, weights)]
+            with tf.control_dependencies(total or []):
+                loss, grads, y_pred = self._micro_step(mx, my, msw, global_examples)
+            count = tf.shape(tf.nest.flatten(mx)[0])[0]
+            self._loss_tracker.update_state(unscale_loss_for_distribution(loss),
+                                            sample_weight=count)
             total = grads if total is None else [a + b for a, b in zip(total, grads)]
             self.compute_metrics(mx, my, y_pred, sample_weight=msw)
         total = self._clip_after_all_reduce(total)
         self.optimizer.apply(total, weights)
         return self._for_reduction(self.get_metrics_result())
+
+    def _micro_step(self, x, y, sample_weight, global_examples):
+        """`(loss, gradients, predictions)` of one micro-batch on this replica; XLA-compiled
+        per replica when `compile(jit_compile=True)` runs under several replicas."""
+        if self.per_replica_xla:
+            if getattr(self, "_xla_micro_step", None) is None:
+                import tensorflow as tf
+
+                self._xla_micro_step = tf.function(self._gradients, jit_compile=True,
+                                                   reduce_retracing=True)
+            return self._xla_micro_step(x, y, sample_weight, global_examples)
+        return self._gradients(x, y, sample_weight, global_examples)
+
+    def _gradients(self, x, y, sample_weight, global_examples):
+        import tensorflow as tf
+
+        weights = self.trainable_weights
+        with tf.GradientTape() as tape:
+            y_pred = self(x, training=True)
+            loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
+                                     training=True)
+            count = tf.shape(tf.nest.flatten(x)[0])[0]
+            exact = _exact_share(loss, self.losses, count, global_examples,
+                                 self.gradient_accumulation)
+            scaled = self.optimizer.scale_loss(exact)
+        grads = tape.gradient(scaled, weights)
+        grads = [tf.zeros_like(w) if g is None else g for g, w in zip(grads, weights)]
+        return loss, grads, y_pred
+
+    def compile(self, *args, jit_compile="auto", **kwargs):
+        """`keras.Model.compile`; `jit_compile=True` under several replicas compiles each
+        replica's forward and backward pass with XLA (Keras would compile the whole
+        replicated step, which XLA cannot: variables live on several devices)."""
+        import tensorflow as tf
+
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        self.per_replica_xla = bool(jit_compile is True and replicas > 1)
+        self._xla_micro_step = None
+        if self.per_replica_xla:
+            jit_compile = False
+        super().compile(*args, jit_compile=jit_compile, **kwargs)
 
     def test_step(self, data):
         return self._for_reduction(super().test_step(data))
@@ -159,14 +206,60 @@ class RecipeModel(keras.Model):
         return grads
 
 
+def _global_examples(local_examples):
+    """Examples in the global batch (all replicas, all micro-batches) as float32.
+
+    Keras divides each replica's summed loss by the replica's own example count
+    and then by the number of replicas: the mean of per-replica means, which is
+    not the global mean when the shares differ (a last partial batch split
+    21/20). `_exact_share` rescales the data part of the loss to
+
+    ```
+    loss_r = sum of the replica's per-example losses / examples in the global batch
+    ```
+
+    so the all-reduced gradient is that of one device on the whole batch;
+    regularization losses keep Keras' 1/replicas (their sum over replicas counts
+    them once) and 1/K per micro-batch. The count is summed through
+    `merge_call`, like the optimizer's own gradient reduction: collective
+    all-reduces issued from replica context and from `merge_call` are matched
+    by launch order, which differs between replicas.
+    """
+    import tensorflow as tf
+
+    local = tf.cast(local_examples, tf.float32)
+    context = tf.distribute.get_replica_context()
+    if tf.distribute.get_strategy().num_replicas_in_sync == 1 or context is None:
+        return local
+    return context.merge_call(lambda strategy, value: strategy.extended.reduce_to(
+        tf.distribute.ReduceOp.SUM, value, value), args=(local,))
+
+
+def _exact_share(loss, regularization: list, micro_examples, global_examples,
+                 accumulation: int):
+    """`loss` (Keras' total for one micro-batch on one replica) with its data part
+    rescaled to this replica's share of the global batch (see `_global_examples`)."""
+    import tensorflow as tf
+
+    replicas = tf.distribute.get_strategy().num_replicas_in_sync
+    extra = tf.add_n([tf.reduce_sum(tf.cast(r, loss.dtype)) for r in regularization]) \
+        if regularization else tf.zeros((), loss.dtype)
+    extra = extra / replicas
+    # Keras' data loss is sum / micro_examples / replicas.
+    factor = (tf.cast(micro_examples, loss.dtype) * replicas
+              / tf.maximum(tf.cast(global_examples, loss.dtype), 1.0))
+    return (loss - extra) * factor + extra / accumulation
+
+
 def _micro(tensor, index: int, count: int):
-    """The `index`-th of `count` equal slices along the batch axis."""
+    """The `index`-th of `count` slices along the batch axis (sizes differ by at most one
+    when the batch does not divide: every example is used once)."""
     import tensorflow as tf
 
     if count == 1:
         return tensor
-    size = tf.shape(tensor)[0] // count
-    return tensor[index * size:(index + 1) * size]
+    size = tf.shape(tensor)[0]
+    return tensor[(index * size) // count:((index + 1) * size) // count]
 
 
 def as_recipe_model(model: keras.Model) -> keras.Model:

@@ -41,6 +41,11 @@ class Plan:
     lr_factor: float
     budget: object
     steps_per_execution: int
+    jit_compile: bool = False
+    jit_reason: str = ""
+    sync_batch_norm: bool = False
+    batch_norm: str = ""
+    """The batch-norm line (set once the model is built and has batch norm)."""
 
     def describe(self, recipe: Recipe) -> str:
         scale = (f" (x{self.lr_factor:g} by the {recipe.optimizer.scale_lr} scaling rule)"
@@ -51,7 +56,8 @@ class Plan:
             f"{self.global_batch}",
             f"learning rate: {self.learning_rate:g}{scale}, schedule {recipe.schedule.name}",
             f"step budget: {self.budget.describe()}",
-        ])
+            f"XLA (jit_compile): {'on' if self.jit_compile else 'off'} ({self.jit_reason})",
+        ] + ([self.batch_norm] if self.batch_norm else []))
 
 
 def _steps_per_execution(recipe: Recipe, replicas: int, batches_per_epoch: int) -> int:
@@ -235,6 +241,15 @@ def prepare(recipe: Recipe, echo: Callable[[str], None] = print) -> Prepared:
     echo(f"data: {recipe.data.source}:{getattr(recipe.data, 'name', None) or getattr(recipe.data, 'path', '')} "
          f"{spec.task}, {spec.num_outputs} output(s), input {list(spec.input_shape)}, "
          f"{spec.num_train} train / {spec.num_val} val / {spec.num_test} test")
+    from keras_recipes.training.jit_policy import device_kind, resolve_jit
+    from keras_recipes.training.sync_batch_norm import resolve_sync
+
+    plan.jit_compile, plan.jit_reason = resolve_jit(
+        recipe.training.jit_compile, recipe.distribute.strategy, device_kind(),
+        recipe.deterministic)
+    plan.sync_batch_norm = resolve_sync(getattr(recipe.model, "sync_batch_norm", "auto"),
+                                        recipe.distribute.strategy, replicas,
+                                        per_replica_xla=plan.jit_compile and replicas > 1)
     echo(plan.describe(recipe))
 
     with strategy.scope():
@@ -249,7 +264,13 @@ def prepare(recipe: Recipe, echo: Callable[[str], None] = print) -> Prepared:
         model.compile(optimizer=optimizer, loss=build_loss(recipe.training, spec.task),
                       metrics=build_metrics(recipe.training, spec.task),
                       steps_per_execution=plan.steps_per_execution,
-                      jit_compile=recipe.training.jit_compile)
+                      jit_compile=plan.jit_compile)
+    from keras_recipes.training.sync_batch_norm import configure_batch_norm
+
+    plan.batch_norm = configure_batch_norm(model, plan, recipe.data.batch_size,
+                                           accumulation)
+    if plan.batch_norm:
+        echo(plan.batch_norm)
     return Prepared(strategy, data, model, plan, schedule.factor)
 
 

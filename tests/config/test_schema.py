@@ -67,7 +67,7 @@ def test_the_resolved_recipe_validates_again_unchanged():
      "data.x_key: 'a' -> only used with source npz (here source is 'csv')"),
     ({"model": {"type": "mlp", "strides": 2}},
      "model.strides: unknown key (given 2) -> allowed keys: activation, dropout, hidden, "
-     "kernel_initializer, l2, normalization, type"),
+     "kernel_initializer, l2, normalization, sync_batch_norm, type"),
     ({"model": {"type": "linear", "hidden": [8]}},
      "model.hidden: [8] -> not used by model.type 'linear' (the baseline has no hidden layer)"),
     ({"model": {"type": "cnnn"}}, "model.type: 'cnnn' -> one of 'linear', 'mlp', 'cnn', "

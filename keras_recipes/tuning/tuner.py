@@ -147,7 +147,9 @@ class RecipeTuner(keras_tuner.Tuner):
         if not loop.use_best_weights(best):  # no validation metric improved: the last weights
             model.save(best)
         # train's final phase before its metrics.json: precise batch-norm statistics
-        finish_batch_norm(model, data, recipe, prepared.plan, echo=lambda line: None)
+        with warnings.catch_warnings():  # Keras' note on cloning a custom-compile model
+            warnings.filterwarnings("ignore", message=r"`compile\(\)` was not called")
+            finish_batch_norm(model, data, recipe, prepared.plan, echo=lambda line: None)
         history = read_history(trial_dir / "history.csv")
         metrics = {name: float(values[-1]) for name, values in history.items()
                    if not name.startswith("val_") and values}

@@ -19,6 +19,7 @@ from keras_recipes.errors import UsageError
 
 _STATS_EXAMPLES = 10_000
 _ADAPT_ARRAYS = 1_000_000
+_AUTOTUNE = -1  # tf.data.AUTOTUNE
 
 
 @dataclasses.dataclass
@@ -26,6 +27,7 @@ class DataBundle:
     """Prepared data: batched pipelines, their spec, and the arrays when in memory."""
 
     train: Any
+    """Epoch 0 of the training stream, `(x, y)` batches (finite; the same order each time)."""
     val: Any
     test: Any
     spec: DataSpec
@@ -36,6 +38,9 @@ class DataBundle:
     """Raw inputs -> network inputs, fitted on the training split (always set)."""
     class_weights: Optional[np.ndarray] = None
     """Per-class loss weights applied to training batches (`training.class_weight`)."""
+    target_scale: Optional[tuple[np.ndarray, np.ndarray]] = None
+    """Regression: `(mean, std)` of the training targets (float32, one per output); every
+    pipeline yields `(y - mean) / std`, and the hand-back model undoes it."""
 
 
 def build_data(config, seed: int, global_batch_size: Optional[int] = None,
@@ -176,6 +181,10 @@ def _from_arrays(source: SourceData, config, seed: int, batch: int, drop_remaind
         parts = split_indices(y, config.val_split, config.test_split, seed, stratify)
     x_train, x_val, x_test = (_take(x, p) for p in parts)
     y_train, y_val, y_test = (y[p] for p in parts)
+    target_scale = _target_scale(y_train) if task == "regression" else None
+    if target_scale is not None:
+        y_train, y_val, y_test = (_standardized(part, target_scale)
+                                  for part in (y_train, y_val, y_test))
     preprocessor = _fit_preprocessor(source, config, x_train, model_type)
     input_shape, _ = _output_spec(preprocessor)
     spec = DataSpec(
@@ -183,7 +192,7 @@ def _from_arrays(source: SourceData, config, seed: int, batch: int, drop_remaind
         num_train=len(y_train), num_val=len(y_val), num_test=len(y_test),
         vocab_size=_vocab_size(source, preprocessor), class_names=names)
     options = dict(preprocessor=preprocessor, cache=resolve_cache(config, source, len(y_train)),
-                   example_bytes=source.example_bytes,
+                   example_bytes=source.example_bytes, target_scale=target_scale,
                    class_weights=_class_weights(class_weight, y_train, spec))
     if in_memory:
         if not isinstance(preprocessor, IdentityPreprocessor):
@@ -197,6 +206,20 @@ def _from_arrays(source: SourceData, config, seed: int, batch: int, drop_remaind
                    val=(x_val, y_val) if len(y_val) else None,
                    test=(x_test, y_test) if len(y_test) else None,
                    transform=source.transform, preprocess=preprocessor, **options)
+
+
+def _target_scale(y_train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and standard deviation (1 where constant) of regression targets, per output."""
+    y = np.asarray(y_train, np.float64).reshape(len(y_train), -1)
+    mean = y.mean(axis=0) if len(y) else np.zeros(y.shape[1])
+    std = y.std(axis=0) if len(y) else np.ones(y.shape[1])
+    return mean.astype(np.float32), np.where(std > 1e-8, std, 1.0).astype(np.float32)
+
+
+def _standardized(y: np.ndarray, scale) -> np.ndarray:
+    mean, std = scale
+    shape = y.shape
+    return ((y.reshape(len(y), -1) - mean) / std).reshape(shape).astype(np.float32)
 
 
 def _fit_preprocessor(source: SourceData, config, x_train, model_type: Optional[str]):
@@ -247,8 +270,14 @@ def _from_datasets(source: SourceData, config, seed: int, batch: int, drop_remai
     label_dtype = tf.int32 if task == "classification" else tf.float32
     x_dtype = tf.int32 if is_tokens else tf.float32
 
+    target_scale = _target_scale(ys) if task == "regression" else None
+
     def transform(x, y):
-        return tf.reshape(tf.cast(x, x_dtype), shape), tf.cast(y, label_dtype)
+        y = tf.cast(y, label_dtype)
+        if target_scale is not None:  # statistics of the (<= 10k example) training sample
+            y = (y - tf.reshape(target_scale[0], tf.shape(y))) / tf.reshape(
+                target_scale[1], tf.shape(y))
+        return tf.reshape(tf.cast(x, x_dtype), shape), y
 
     counts = {k: _count(ds) for k, ds in source.datasets.items()}
     spec = DataSpec(input_shape=tuple(int(d) for d in shape), task=task,
@@ -263,6 +292,7 @@ def _from_datasets(source: SourceData, config, seed: int, batch: int, drop_remai
     return _bundle(config, seed, batch, drop_remainder, spec, transform=transform,
                    preprocessor=preprocessor, preprocess=None if identity else preprocessor,
                    cache=cache, class_weights=weights, example_bytes=example_bytes,
+                   target_scale=target_scale,
                    **{split: source.datasets.get(split) for split in ("train", "val", "test")})
 
 
@@ -270,7 +300,7 @@ def _bundle(config, seed: int, batch: int, drop_remainder: bool, spec: DataSpec,
             val, test, preprocessor: Preprocessor, transform=None,
             arrays: Optional[ArraySplits] = None, preprocess=None, cache="memory",
             class_weights: Optional[np.ndarray] = None,
-            example_bytes: Optional[int] = None) -> DataBundle:
+            example_bytes: Optional[int] = None, target_scale=None) -> DataBundle:
     """Batched pipelines for the splits; training batches shuffled, preprocessed, augmented
     (and weighted by class when `class_weights` is set)."""
     augment = _augmenter(config, spec)
@@ -286,13 +316,13 @@ def _bundle(config, seed: int, batch: int, drop_remainder: bool, spec: DataSpec,
     def evaluation(data):
         return None if data is None else make_pipeline(data, batch, False, seed, **options)
 
+    epochs = EpochPipeline(train, batch, seed, drop_remainder=drop_remainder,
+                           augment=augment, weigh=weigh, **options)
+    # One training pipeline per run: `train` is epoch 0 of the same stream (as `(x, y)`).
     return DataBundle(
-        train=make_pipeline(train, batch, True, seed, drop_remainder=drop_remainder,
-                            augment=augment, weigh=weigh, **options),
-        val=evaluation(val), test=evaluation(test), spec=spec, arrays=arrays,
-        epochs=EpochPipeline(train, batch, seed, drop_remainder=drop_remainder,
-                             augment=augment, weigh=weigh, **options),
-        preprocessor=preprocessor, class_weights=class_weights)
+        train=epochs.epoch(0, weighted=False).prefetch(_AUTOTUNE),
+        val=evaluation(val), test=evaluation(test), spec=spec, arrays=arrays, epochs=epochs,
+        preprocessor=preprocessor, class_weights=class_weights, target_scale=target_scale)
 
 
 def _augmenter(config, spec: DataSpec):

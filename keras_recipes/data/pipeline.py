@@ -184,8 +184,9 @@ class EpochPipeline:
         self._prefetch = prefetch
         self._augment = augment
 
-    def epoch(self, epoch, skip=0):
-        """The batches of one epoch (a function of seed and epoch), the first `skip` dropped."""
+    def epoch(self, epoch, skip=0, weighted: bool = True):
+        """The batches of one epoch (a function of seed and epoch), the first `skip` dropped;
+        with `weighted=False` as `(x, y)` even when class weights are set."""
         import tensorflow as tf
 
         epoch = tf.cast(epoch, tf.int64)
@@ -199,7 +200,7 @@ class EpochPipeline:
             seeds = tf.data.Dataset.range(first, first + _BATCHES_PER_EPOCH_MAX).map(
                 lambda i: tf.stack([tf.constant(self._seed, tf.int64), i]))
             ds = _augmented(ds, self._augment, seeds)
-        return _weighted(ds, self._weigh)
+        return _weighted(ds, self._weigh) if weighted else ds
 
     def from_position(self, epoch: int, step: int = 0):
         """Endless batches starting at batch `step` of epoch `epoch`."""

@@ -44,9 +44,10 @@ def test_same_seed_same_batches_new_epoch_new_augmentation_evaluation_untouched(
     np.testing.assert_array_equal(first(data, 0), first(again, 0))  # same seed
     assert not np.array_equal(first(data, 0), first(data, 1))  # next epoch
     assert not np.array_equal(first(data, 0), first(plain, 0))  # augmented
-    one_pass, next_pass = _first(data.train), _first(data.train)  # make_pipeline too
+    one_pass, next_pass = _first(data.train), _first(data.train)  # train = epoch 0
     np.testing.assert_array_equal(one_pass[0], _first(again.train)[0])
-    assert not np.array_equal(one_pass[0], next_pass[0])
+    np.testing.assert_array_equal(one_pass[0], next_pass[0])
+    np.testing.assert_array_equal(one_pass[0], first(data, 0))
     for split in ("val", "test"):  # evaluation batches are exactly the un-augmented ones
         for (xa, ya), (xb, yb) in zip(getattr(data, split), getattr(plain, split)):
             np.testing.assert_array_equal(xa, xb)

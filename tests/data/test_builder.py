@@ -27,12 +27,25 @@ def test_digits_split_normalized_on_train_only():
 
 def test_shuffle_order_changes_every_epoch_and_repeats_across_runs():
     config = _data(source="sklearn", name="iris", batch_size=16)
-    first = build_data(config, seed=1).train
-    epoch1, epoch2 = _epoch_labels(first), _epoch_labels(first)
+    first = build_data(config, seed=1)
+    epoch1, epoch2 = (_epoch_labels(first.epochs.epoch(e)) for e in (0, 1))
     assert not np.array_equal(epoch1, epoch2)
-    again = build_data(config, seed=1).train
-    np.testing.assert_array_equal(_epoch_labels(again), epoch1)
-    np.testing.assert_array_equal(_epoch_labels(again), epoch2)
+    again = build_data(config, seed=1)
+    np.testing.assert_array_equal(_epoch_labels(again.epochs.epoch(0)), epoch1)
+    np.testing.assert_array_equal(_epoch_labels(again.epochs.epoch(1)), epoch2)
+    # `train` is epoch 0 of the same stream, the same batches each time it is read.
+    np.testing.assert_array_equal(_epoch_labels(again.train), epoch1)
+    np.testing.assert_array_equal(_epoch_labels(again.train), epoch1)
+
+
+def test_regression_targets_are_standardized_on_the_training_split():
+    bundle = build_data(_data(source="sklearn", name="diabetes"), seed=0)
+    mean, std = bundle.target_scale
+    assert mean.shape == std.shape == (1,) and 100 < mean[0] < 200 and 50 < std[0] < 100
+    y = bundle.arrays.y_train
+    assert abs(y.mean()) < 1e-5 and abs(y.std() - 1) < 1e-5
+    assert abs(bundle.arrays.y_test.mean()) > 1e-3  # test targets: training statistics
+    assert build_data(_data(source="sklearn", name="iris"), seed=0).target_scale is None
 
 
 def test_validation_and_test_pipelines_are_not_shuffled():

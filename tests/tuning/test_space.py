@@ -90,9 +90,15 @@ def test_values_the_recipe_cannot_take_are_rejected_before_any_trial():
 
 
 def test_a_conditional_entry_is_checked_with_its_parent_value_set():
-    validate_dict(_recipe({
-        "optimizer.name": {"choice": ["adam", "sgd"]},
-        "optimizer.momentum": {"float": [0.5, 0.95], "when": {"optimizer.name": "sgd"}}}))
+    space = {"optimizer.name": {"choice": ["adam", "sgd"]},
+             "optimizer.momentum": {"float": [0.5, 0.95], "when": {"optimizer.name": "sgd"}}}
+    recipe = validate_dict(_recipe(space))
+    assert recipe.tune.space["optimizer.momentum"]["when"] == {"optimizer.name": "sgd"}
+    # without the condition the momentum would also be tried on adam, which has none
+    del space["optimizer.momentum"]["when"]
+    assert _problems(_recipe(space)) == [
+        "tune.space.optimizer.momentum: 0.5 -> gives an invalid recipe: optimizer.momentum: "
+        "0.5 -> only used with name sgd, rmsprop (here name is 'adam')"]
 
 
 def test_objective_metric_split_and_algorithm_options_are_checked():

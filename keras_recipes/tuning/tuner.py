@@ -132,7 +132,7 @@ class RecipeTuner(keras_tuner.Tuner):
         trial_dir = self.trial_dir(trial.trial_id, execution)
         shutil.rmtree(trial_dir, ignore_errors=True)  # a rerun of an interrupted trial
         trial_dir.mkdir(parents=True)
-        callbacks = build_callbacks(recipe, trial_dir, data.val is not None)
+        callbacks = build_callbacks(recipe, trial_dir, data.val is not None, data=data)
         for callback in callbacks:  # one progress line per trial, not per early stop
             if isinstance(callback, keras.callbacks.EarlyStopping):
                 callback.verbose = 0

@@ -7,6 +7,7 @@ from keras_recipes.callbacks.learning_rate_logger import LearningRateLogger
 from keras_recipes.callbacks.non_finite_guard import NonFiniteGuard
 from keras_recipes.callbacks.one_cycle_momentum import OneCycleMomentum
 from keras_recipes.callbacks.one_cycle_scheduler import OneCycleScheduler
+from keras_recipes.callbacks.precise_batch_norm import PreciseBatchNorm
 from keras_recipes.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
 from keras_recipes.callbacks.scaled_schedule import ScaledSchedule, plateau_scalable
 from keras_recipes.callbacks.warmup_cosine_scheduler import WarmupCosineScheduler
@@ -19,6 +20,7 @@ __all__ = [
     "LearningRateLogger",
     "OneCycleMomentum",
     "OneCycleScheduler",
+    "PreciseBatchNorm",
     "ReduceLROnPlateau",
     "ScaledSchedule",
     "WarmupCosineScheduler",

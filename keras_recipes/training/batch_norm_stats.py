@@ -187,7 +187,8 @@ def normalization_batches(dataset, group_size: Optional[int], max_batches: int):
 
 
 def recompute_batch_norm(model, dataset, max_batches: int = DEFAULT_MAX_BATCHES,
-                         group_size: Optional[int] = None) -> RecomputeReport:
+                         group_size: Optional[int] = None,
+                         probe: Optional[BatchStatsProbe] = None) -> RecomputeReport:
     """Sets every trainable batch-norm layer's moving statistics to those of the data.
 
     Reads up to `max_batches` batches of `dataset` (training inputs; labels are
@@ -207,6 +208,7 @@ def recompute_batch_norm(model, dataset, max_batches: int = DEFAULT_MAX_BATCHES,
         max_batches: batches read at most. Defaults to 200.
         group_size: re-batch to this many examples per normalization group (the
             micro-batch batch norm saw in training); default: the dataset's batches.
+        probe: a `BatchStatsProbe` of `model` to reuse (it is traced once).
 
     Returns:
         A `RecomputeReport`.
@@ -215,7 +217,7 @@ def recompute_batch_norm(model, dataset, max_batches: int = DEFAULT_MAX_BATCHES,
         raise ValueError(f"Argument `max_batches` must be >= 1. Received: max_batches={max_batches}")
     if not has_trainable_batch_norm(model):
         return RecomputeReport(0, 0, 0)
-    probe = BatchStatsProbe(model)
+    probe = probe or BatchStatsProbe(model)
     per_layer: list[list] = [[] for _ in probe.layers]
     batches = examples = 0
     for batch in normalization_batches(dataset, group_size, max_batches):

@@ -26,6 +26,12 @@ def build_callbacks(recipe, run_dir: Path, has_val: bool, data=None) -> list:
     """
     cfg = recipe.callbacks
     callbacks = []
+    if data is not None and has_val and \
+            getattr(recipe.training, "recompute_batch_norm", "auto") is not False:
+        from keras_recipes.callbacks.precise_batch_norm import PreciseBatchNorm
+
+        # Validation, early stopping and the best checkpoint see the data's statistics.
+        callbacks.append(PreciseBatchNorm(data.train, micro_batch=recipe.data.batch_size))
     if cfg.learning_rate_logger.enabled:
         from keras_recipes.callbacks import LearningRateLogger
 

@@ -17,11 +17,13 @@ pytestmark = pytest.mark.multiprocess
 
 
 @pytest.fixture(scope="module")
-def gaps():
+def gaps(tmp_path_factory):
     found = {}
+    references = tmp_path_factory.mktemp("references")  # one-device runs, trained once
     for replicas in (2, 4):
         result = subprocess.run(
-            [sys.executable, "-m", "tests.training.equivalence_script", str(replicas)],
+            [sys.executable, "-m", "tests.training.equivalence_script", str(replicas),
+             str(references)],
             cwd=ROOT, capture_output=True, text=True, timeout=600)
         assert result.returncode == 0, result.stderr[-3000:]
         found.update(json.loads(result.stdout.strip().splitlines()[-1]))

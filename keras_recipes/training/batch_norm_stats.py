@@ -33,6 +33,7 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from typing import Optional
 
 import keras
@@ -148,8 +149,11 @@ class BatchStatsProbe:
                 return _BatchStatsTap(layer, self.sink, keys[id(layer)])(args[0])
             return layer(*args, **kwargs)
 
-        self.model = keras.models.clone_model(model, clone_function=lambda layer: layer,
-                                              call_function=call, recursive=True)
+        with warnings.catch_warnings():  # Keras notes RecipeModel's custom compile; the
+            # clone only runs forward passes, it is never compiled
+            warnings.filterwarnings("ignore", message=r"`compile\(\)` was not called")
+            self.model = keras.models.clone_model(model, clone_function=lambda layer: layer,
+                                                  call_function=call, recursive=True)
 
         def step(x):
             self.sink.values.clear()

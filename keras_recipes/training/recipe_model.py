@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import keras
 
+from keras_recipes import _keras_compat as compat
+
 
 @keras.saving.register_keras_serializable(package="keras_recipes")
 class RecipeModel(keras.Model):
@@ -70,8 +72,9 @@ class RecipeModel(keras.Model):
         self.clipvalue = clipvalue
 
     # ------------------------------------------------------------------ build
-    def _maybe_symbolic_build(self, iterator=None, data_batch=None):
-        """Builds from one replica's share of the first batch.
+    def _maybe_symbolic_build(self, iterator=None, data_batch=None):  # compat.MODEL_SYMBOLIC_BUILD
+        """Builds from one replica's share of the first batch (overrides a private Keras
+        hook, checked by tests/test_keras_compat.py).
 
         Keras averages the first batch across replicas to build the model
         symbolically. That fails when the shares differ in size (a last
@@ -82,7 +85,7 @@ class RecipeModel(keras.Model):
         """
         import tensorflow as tf
 
-        strategy = getattr(self, "_distribute_strategy", None)
+        strategy = compat.model_strategy(self)
         if iterator is None or strategy is None:
             return super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
         for _, _, it in iterator:
@@ -96,7 +99,6 @@ class RecipeModel(keras.Model):
     # ------------------------------------------------------------------ step
     def train_step(self, data):
         import tensorflow as tf
-        from keras.src.losses.loss import unscale_loss_for_distribution
 
         x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
         k = self.gradient_accumulation
@@ -112,8 +114,8 @@ class RecipeModel(keras.Model):
             with tf.control_dependencies(total or []):
                 loss, grads, y_pred = self._micro_step(mx, my, msw, global_examples)
             count = tf.shape(tf.nest.flatten(mx)[0])[0]
-            self._loss_tracker.update_state(unscale_loss_for_distribution(loss),
-                                            sample_weight=count)
+            compat.loss_tracker(self).update_state(compat.unscale_loss_for_distribution(loss),
+                                                   sample_weight=count)
             total = grads if total is None else [a + b for a, b in zip(total, grads)]
             self.compute_metrics(mx, my, y_pred, sample_weight=msw)
         total = self._clip_after_all_reduce(total)
@@ -171,7 +173,7 @@ class RecipeModel(keras.Model):
         import tensorflow as tf
 
         strategy = tf.distribute.get_strategy()
-        if not strategy.extended._in_multi_worker_mode():
+        if not compat.in_multi_worker_mode(strategy):
             return logs
         return tf.nest.map_structure(lambda v: tf.reshape(v, [1]), logs)
 

@@ -98,3 +98,20 @@ def test_json_schema_accepts_the_shipped_recipes_and_picks_one_kind():
     assert not list(validator.iter_errors({"model": {"hidden": [8]},
                                            "optimizer": {"name": "sgd", "momentum": 0.5}}))
     assert list(validator.iter_errors({"model": {"type": "mlp", "filters": [8]}}))
+
+
+def test_config_imports_no_feature_package_and_no_tensorflow():
+    """Dependency direction: builders depend on config, never the reverse."""
+    import subprocess
+    import sys
+
+    from tests.helpers import ROOT
+
+    code = ("import sys\nfrom keras_recipes.config import load_recipe\n"
+            "load_recipe('recipes/digits_tune.yaml')\n"
+            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras') or "
+            "m.split('.')[:2][-1] in ('tuning', 'augment', 'diagnostics', 'data', 'models', "
+            "'training', 'callbacks', 'optim', 'schedules') and m.startswith('keras_recipes.'))\n"
+            "print(bad)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr[-2000:]

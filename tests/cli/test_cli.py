@@ -63,14 +63,17 @@ def test_deterministic_runs_give_identical_metrics_and_weights(tmp_path):
     import keras
     import numpy as np
 
-    runs = []
-    for i in range(2):
-        run = tmp_path / f"run{i}"
-        result = run_cli("train", "recipes/quickstart.yaml", "--run-dir", str(run),
-                         "--set", "deterministic=true", "--set", "training.epochs=4",
-                         "--set", "callbacks.tensorboard=false", "--verbose", "0")
+    from concurrent.futures import ThreadPoolExecutor
+
+    runs = [tmp_path / "run0", tmp_path / "run1"]
+    # Two independent processes at once (one per core; the pytest process only waits).
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda run: run_cli(
+            "train", "recipes/quickstart.yaml", "--run-dir", str(run),
+            "--set", "deterministic=true", "--set", "training.epochs=4",
+            "--set", "callbacks.tensorboard=false", "--verbose", "0"), runs))
+    for result in results:
         assert result.returncode == 0, result.stderr
-        runs.append(run)
     metrics = [json.loads((r / "metrics.json").read_text()) for r in runs]
     assert metrics[0] == metrics[1]
     from keras_recipes.saving import load_model

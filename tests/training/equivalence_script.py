@@ -1,11 +1,9 @@
 """Run in a subprocess: train the same tiny MLP several ways and print max weight gaps as JSON.
 
-Usage: python -m tests.training.equivalence_script REPLICAS [REFERENCE_DIR]
-(REPLICAS 2: cases on 1-2 replicas; 4). The CPU is split into 4 logical devices before
-TensorFlow starts; every case in CASES runs once and the gaps are printed as one JSON
-object. A case's one-device reference is trained once per (case, precision): cases that
-share it reuse it, and with REFERENCE_DIR the 4-replica process reads the references the
-2-replica process wrote (the same seeded one-device training, in the same setup).
+Usage: python -m tests.training.equivalence_script REPLICAS   (2: cases on 1-2 replicas; 4)
+The CPU is split into 4 logical devices before TensorFlow starts; every case in
+CASES runs once and the gaps are printed as one JSON object. A case's one-device
+reference is trained once per (case, precision) and shared by the cases that need it.
 """
 
 import json
@@ -82,31 +80,20 @@ CASES = [
 ]
 
 
-_REFERENCES = {}
+_REFERENCES = {}  # "case/precision" -> one-device weights
 
 
-def reference_weights(key, compute, reference_dir):
-    """The one-device weights for `key`: kept, read from REFERENCE_DIR, else trained."""
-    path = os.path.join(reference_dir, key.replace("/", "-") + ".npz") if reference_dir else None
-    if key not in _REFERENCES and path and os.path.exists(path):
-        with np.load(path) as saved:
-            _REFERENCES[key] = [saved[f"w{i}"] for i in range(len(saved.files))]
-    if key not in _REFERENCES:
-        _REFERENCES[key] = compute()
-        if path:
-            np.savez(path, **{f"w{i}": w for i, w in enumerate(_REFERENCES[key])})
-    return _REFERENCES[key]
-
-
-def gap(case, replicas, accumulation, precision, reference_dir=None):
+def gap(case, replicas, accumulation, precision):
     global as_recipe_model
     build = as_recipe_model
     key = f"{case}/{precision}"
     if case == "plain_keras_clip":  # the trap: Keras clips per replica before the all-reduce
         as_recipe_model, case = _plain_keras, "clip"
     try:
-        reference = reference_weights(key, lambda: train(
-            case, tf.distribute.OneDeviceStrategy("/cpu:0"), 1, precision), reference_dir)
+        if key not in _REFERENCES:
+            _REFERENCES[key] = train(case, tf.distribute.OneDeviceStrategy("/cpu:0"), 1,
+                                     precision)
+        reference = _REFERENCES[key]
         devices = [f"/cpu:{i}" for i in range(replicas)]
         strategy = (tf.distribute.MirroredStrategy(devices) if replicas > 1
                     else tf.distribute.OneDeviceStrategy("/cpu:0"))
@@ -120,11 +107,10 @@ def main():
     # One replica count per process: collectives of a second MirroredStrategy with another
     # device count in the same process abort ("joining a group with size 4, but ... 2").
     wanted = int(sys.argv[1])
-    reference_dir = sys.argv[2] if len(sys.argv) > 2 else None
     results = {}
     for case in CASES:
         if max(case[1], 2) == wanted:
-            results["/".join(map(str, case))] = gap(*case, reference_dir=reference_dir)
+            results["/".join(map(str, case))] = gap(*case)
     print(json.dumps(results))
 
 

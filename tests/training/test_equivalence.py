@@ -1,8 +1,8 @@
 """Distributed and accumulated training give the single-device, full-batch numbers.
 
-All cases run in one subprocess whose CPU is split into 4 logical devices
-(`tests/training/equivalence_script.py`); each test reads its case's largest
-weight difference after 6 optimizer updates.
+The cases run in two subprocesses (2 and 4 replicas, side by side) whose CPU is split
+into 4 logical devices (`tests/training/equivalence_script.py`); each test reads its
+case's largest weight difference after 6 optimizer updates.
 """
 
 import json
@@ -18,15 +18,26 @@ pytestmark = pytest.mark.multiprocess
 
 @pytest.fixture(scope="module")
 def gaps(tmp_path_factory):
-    found = {}
-    references = tmp_path_factory.mktemp("references")  # one-device runs, trained once
+    # The 2- and 4-replica processes are independent: run them at once (one per core).
+    folder = tmp_path_factory.mktemp("equivalence")
+    processes = {}
     for replicas in (2, 4):
-        result = subprocess.run(
-            [sys.executable, "-m", "tests.training.equivalence_script", str(replicas),
-             str(references)],
-            cwd=ROOT, capture_output=True, text=True, timeout=600)
-        assert result.returncode == 0, result.stderr[-3000:]
-        found.update(json.loads(result.stdout.strip().splitlines()[-1]))
+        with open(folder / f"{replicas}.out", "w") as out, \
+                open(folder / f"{replicas}.err", "w") as err:
+            processes[replicas] = subprocess.Popen(
+                [sys.executable, "-m", "tests.training.equivalence_script", str(replicas)],
+                cwd=ROOT, stdout=out, stderr=err, text=True)
+    found = {}
+    try:
+        for replicas, process in processes.items():
+            process.wait(timeout=600)
+            stderr = (folder / f"{replicas}.err").read_text()
+            assert process.returncode == 0, stderr[-3000:]
+            stdout = (folder / f"{replicas}.out").read_text()
+            found.update(json.loads(stdout.strip().splitlines()[-1]))
+    finally:
+        for process in processes.values():
+            process.kill()
     return found
 
 

@@ -5,6 +5,7 @@ import os
 import random
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -46,6 +47,15 @@ def _assert_same_run(a, b):
         (b / "metrics.json").read_text())
 
 
+def _in_background(function, *args):
+    """Runs `function(*args)` in a thread (a second core works on the reference run while
+    the kill/resume chain runs); `.result()` waits for it."""
+    pool = ThreadPoolExecutor(max_workers=1)
+    future = pool.submit(function, *args)
+    pool.shutdown(wait=False)
+    return future
+
+
 def _resume_after_kills(recipe_path, run_dir, kill_steps, extra=()):
     for step in kill_steps:
         killed = _train(recipe_path, run_dir, kill_at=step, extra=extra)
@@ -63,14 +73,16 @@ def test_killed_at_random_points_and_resumed_equals_uninterrupted(tmp_path):
     recipe_path = tmp_path / "recipe.yaml"
     recipe_path.write_text(yaml.safe_dump(RECIPE))
     reference = tmp_path / "reference"
-    assert _train(recipe_path, reference).returncode == 0
-    assert json.loads((reference / "status.json").read_text())["status"] == "completed"
-    assert _final_state(reference)[0]["position"] == {"epoch": 3, "step": 0}
+    uninterrupted = _in_background(_train, recipe_path, reference)
     rng = random.Random(7)
     # One kill at the end of epoch 1 (before its state is saved), two mid-epoch.
     kills = sorted({7, rng.randint(1, 6), rng.randint(9, 20)})
     resumed = tmp_path / "resumed"
     _resume_after_kills(recipe_path, resumed, kills)
+    done = uninterrupted.result()
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads((reference / "status.json").read_text())["status"] == "completed"
+    assert _final_state(reference)[0]["position"] == {"epoch": 3, "step": 0}
     _assert_same_run(reference, resumed)
     history = (resumed / "history.csv").read_text().splitlines()
     assert len(history) == 1 + TINY["training"]["epochs"], history  # no epoch logged twice
@@ -84,8 +96,10 @@ def test_killed_under_two_replica_mirrored_and_resumed_equals_uninterrupted(tmp_
     recipe_path = tmp_path / "recipe.yaml"
     recipe_path.write_text(yaml.safe_dump(recipe))
     reference, resumed = tmp_path / "reference", tmp_path / "resumed"
-    assert _train(recipe_path, reference).returncode == 0
+    uninterrupted = _in_background(_train, recipe_path, reference)
     _resume_after_kills(recipe_path, resumed, [10])
+    done = uninterrupted.result()
+    assert done.returncode == 0, done.stderr[-2000:]
     _assert_same_run(reference, resumed)
 
 

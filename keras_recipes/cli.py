@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
-from keras_recipes.diagnostics import print_lint
 from keras_recipes.diagnostics.commands import COMMANDS as DIAGNOSTICS_COMMANDS
 from keras_recipes.diagnostics.commands import add_parsers as add_diagnostics_parsers
 from keras_recipes.errors import KerasRecipesError, RecipeError, TrainingError, UsageError
@@ -49,7 +48,8 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_debug(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    parser.add_argument("--debug", action="store_true",
+                        help="show tracebacks and TensorFlow's start-up messages")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -149,6 +149,8 @@ def _cmd_train(args) -> int:
     recipe = load_recipe(args.recipe or saved, args.overrides)
     if has_saved:
         check_same_recipe(fixed, recipe.model_dump(mode="json"), args.force)
+    from keras_recipes.diagnostics.lint import print_lint
+
     print_lint(recipe, str(args.recipe or "recipe.yaml"))
     chief = is_chief()
     if fixed is None or not chief:
@@ -277,6 +279,8 @@ def _cmd_validate(args) -> int:
             failed += 1
             continue
         print(f"{path}: ok")
+        from keras_recipes.diagnostics.lint import print_lint
+
         print_lint(recipe, path)
         if args.show:
             print(yaml.safe_dump(recipe.model_dump(mode="json"), sort_keys=False))

@@ -1,6 +1,22 @@
-"""Training-batch data augmentation declared by the recipe's `data.augment` list."""
+"""Training-batch data augmentation declared by the recipe's `data.augment` list.
 
-from keras_recipes.augment.augmenter import Augmenter
-from keras_recipes.augment.builder import build_augmenter
+Names are re-exported lazily, so the CLI can import `augment.preview` for its
+parser without importing the recipe schema (`--help` stays fast).
+"""
 
-__all__ = ["Augmenter", "build_augmenter"]
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {
+    "Augmenter": "keras_recipes.augment.augmenter",
+    "build_augmenter": "keras_recipes.augment.builder",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'keras_recipes.augment' has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

@@ -1,11 +1,28 @@
 """See why training does not work: `lint`, `diagnose`, `baseline`, `compare`.
 
-Only the light modules are re-exported here (the schema imports the lint rule
-ids); `diagnose` and `baseline` import TensorFlow and live in
-`keras_recipes.diagnostics.diagnose` and `keras_recipes.diagnostics.baseline`.
+Only the light modules are re-exported here, and lazily, so importing
+`keras_recipes.diagnostics.commands` for the CLI's parsers does not import the
+recipe schema (`--help` stays fast); `diagnose` and `baseline` import
+TensorFlow and live in `keras_recipes.diagnostics.diagnose` and
+`keras_recipes.diagnostics.baseline`.
 """
 
-from keras_recipes.diagnostics.lint import lint_recipe, print_lint
-from keras_recipes.diagnostics.lint_rules import RULE_IDS, RULES, LintWarning
+from __future__ import annotations
 
-__all__ = ["RULES", "RULE_IDS", "LintWarning", "lint_recipe", "print_lint"]
+import importlib
+
+_EXPORTS = {
+    "LintWarning": "keras_recipes.diagnostics.lint_rules",
+    "RULES": "keras_recipes.diagnostics.lint_rules",
+    "RULE_IDS": "keras_recipes.diagnostics.lint_rules",
+    "lint_recipe": "keras_recipes.diagnostics.lint",
+    "print_lint": "keras_recipes.diagnostics.lint",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'keras_recipes.diagnostics' has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

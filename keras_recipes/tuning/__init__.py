@@ -1,9 +1,22 @@
 """Hyperparameter search over a recipe's dotted paths with keras-tuner (`tune` command).
 
-Only the TensorFlow-free parts are re-exported; the tuner itself lives in
-`keras_recipes.tuning.tuner` and is imported by the `tune` command.
+Only the TensorFlow-free parts are re-exported, lazily (the CLI imports
+`tuning.command` for its parser without importing the recipe schema); the
+tuner itself lives in `keras_recipes.tuning.tuner` and is imported by the
+`tune` command.
 """
 
-from keras_recipes.config.tune_space import ParamSpec, check_path, parse_space
+from __future__ import annotations
 
-__all__ = ["ParamSpec", "check_path", "parse_space"]
+import importlib
+
+_EXPORTS = {name: "keras_recipes.config.tune_space"
+            for name in ("ParamSpec", "check_path", "parse_space")}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'keras_recipes.tuning' has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

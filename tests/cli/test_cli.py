@@ -33,6 +33,18 @@ def test_validate_and_help_do_not_import_tensorflow():
     assert result.stdout.strip().endswith("clean"), result.stderr
 
 
+def test_help_imports_neither_the_schema_nor_pydantic():
+    # --help builds every command's parser; the recipe schema (pydantic) costs ~0.3 s.
+    code = ("import sys\nfrom keras_recipes.cli import main\n"
+            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "heavy = [m for m in ('pydantic', 'keras_recipes.config', 'numpy', 'tensorflow')\n"
+            "         if m in sys.modules]\n"
+            "print('heavy:', heavy)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True)
+    assert result.stdout.strip().endswith("heavy: []"), result.stdout[-500:] + result.stderr
+
+
 def test_validate_ok_schema_and_list(capsys):
     assert main(["validate", str(ROOT / "recipes/quickstart.yaml")]) == 0
     assert main(["schema"]) == 0

@@ -32,10 +32,10 @@ def _bomb(levels: int, width: int) -> str:
 @pytest.mark.parametrize("levels,width", [(RNG.randint(6, 12), RNG.randint(6, 12))
                                           for _ in range(4)])
 def test_alias_bombs_are_refused_in_milliseconds(levels, width):
-    start = time.perf_counter()
+    start = time.process_time()  # CPU seconds: an expansion shows, a loaded machine does not
     with pytest.raises(YAMLBoundError, match=r"aliases expand to more than 100,000 values"):
         _load(_bomb(levels, width))
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0
 
 
 def test_small_anchors_and_aliases_still_work():

@@ -78,10 +78,10 @@ def test_hostile_files_are_one_message_in_well_under_a_second(tmp_path, name):
     raw, message = HOSTILE_FILES[name]
     path = tmp_path / f"{name}.yaml"
     path.write_bytes(raw)
-    start = time.perf_counter()
+    start = time.process_time()  # CPU seconds: a slow parse shows, a loaded machine does not
     with pytest.raises(RecipeError, match=message) as caught:
         load_recipe(path)
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0
     assert len(caught.value.problems) == 1 and str(path) in caught.value.problems[0]
 
 
@@ -96,4 +96,4 @@ def test_an_unprepared_tfds_name_stops_at_once_offline(tmp_path):
     with pytest.raises(UsageError, match=r"data.name: 'mnist' is not prepared in .* -> prepare "
                                          r"it once .*`tfds build mnist`"):
         load_tfds(recipe.data, seed=1)
-    assert time.perf_counter() - start < 30
+    assert time.perf_counter() - start < 60  # wall (a retry loop sleeps); generous for load

@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -75,11 +76,15 @@ def test_new_sources_train_mirrored_augmented_weighted_and_resume_exactly(tmp_pa
                                 "checkpoint": {"save_every_steps": 2}}}
         (tmp_path / f"{source}.yaml").write_text(yaml.safe_dump(recipe))
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONPATH": str(ROOT)}
-    results = {}
-    for source in SOURCES:  # one process per source: MirroredStrategy's collectives are
-        child = subprocess.run(  # per process, and a later model's would clash
+    def run_child(source):  # one process per source: MirroredStrategy's collectives are
+        return subprocess.run(  # per process, and a later model's would clash
             [sys.executable, str(ROOT / "tests/data/own_data_child.py"), str(tmp_path), source],
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+
+    results = {}
+    with ThreadPoolExecutor(max_workers=2) as pool:  # independent: two at once, one per core
+        children = dict(zip(SOURCES, pool.map(run_child, SOURCES)))
+    for source, child in children.items():
         assert child.returncode == 0, child.stderr[-3000:]
         last = child.stdout.strip().splitlines()[-1]
         results[source] = json.loads(last)

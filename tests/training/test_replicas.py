@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -37,15 +38,24 @@ JIT = ["float32/2/1/nobn/partial/2/jit", "float32/2/2/nobn/whole/2/jit"]
 
 
 @pytest.fixture(scope="module")
-def combinations():
-    return _gaps(2, COMBINATIONS + JIT)
+def _both():
+    """The two subprocesses are independent: they run side by side (one per core)."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        combinations = pool.submit(_gaps, 2, COMBINATIONS + JIT)
+        # One epoch of 1,257 examples (a partial last batch split unevenly), 2 and 4 replicas.
+        epochs = pool.submit(_gaps, 4, ["float32/2/1/nobn/n1257/0", "float32/2/1/bn/n1257/0",
+                                        "float32/4/1/bn/n1257/0", "float32/2/1/local/n1257/0"])
+        return combinations.result(), epochs.result()
 
 
 @pytest.fixture(scope="module")
-def epochs():
-    """One epoch of 1,257 examples (a partial last batch split unevenly), 2 and 4 replicas."""
-    return _gaps(4, ["float32/2/1/nobn/n1257/0", "float32/2/1/bn/n1257/0",
-                     "float32/4/1/bn/n1257/0", "float32/2/1/local/n1257/0"])
+def combinations(_both):
+    return _both[0]
+
+
+@pytest.fixture(scope="module")
+def epochs(_both):
+    return _both[1]
 
 
 @pytest.mark.parametrize("case", COMBINATIONS)

@@ -6,7 +6,7 @@ parser without importing the recipe schema (`--help` stays fast).
 
 from __future__ import annotations
 
-import importlib
+from keras_recipes._lazy import lazy_exports
 
 _EXPORTS = {
     "Augmenter": "keras_recipes.augment.augmenter",
@@ -15,8 +15,4 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'keras_recipes.augment' has no attribute {name!r}")
-    return getattr(importlib.import_module(_EXPORTS[name]), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

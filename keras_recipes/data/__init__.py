@@ -7,7 +7,7 @@ TensorFlow code: `lint` and `init` stay fast.
 
 from __future__ import annotations
 
-import importlib
+from keras_recipes._lazy import lazy_exports
 
 _EXPORTS = {
     "ArraySplits": "keras_recipes.data.splits",
@@ -22,8 +22,4 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'keras_recipes.data' has no attribute {name!r}")
-    return getattr(importlib.import_module(_EXPORTS[name]), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -9,7 +9,7 @@ TensorFlow and live in `keras_recipes.diagnostics.diagnose` and
 
 from __future__ import annotations
 
-import importlib
+from keras_recipes._lazy import lazy_exports
 
 _EXPORTS = {
     "LintWarning": "keras_recipes.diagnostics.lint_rules",
@@ -21,8 +21,4 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'keras_recipes.diagnostics' has no attribute {name!r}")
-    return getattr(importlib.import_module(_EXPORTS[name]), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -8,15 +8,11 @@ tuner itself lives in `keras_recipes.tuning.tuner` and is imported by the
 
 from __future__ import annotations
 
-import importlib
+from keras_recipes._lazy import lazy_exports
 
 _EXPORTS = {name: "keras_recipes.config.tune_space"
             for name in ("ParamSpec", "check_path", "parse_space")}
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'keras_recipes.tuning' has no attribute {name!r}")
-    return getattr(importlib.import_module(_EXPORTS[name]), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -26,6 +26,7 @@ from keras_recipes.serving.commands import COMMANDS as SERVING_COMMANDS
 from keras_recipes.serving.commands import add_parsers as add_serving_parsers
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_BROKEN_PIPE = 141  # output pipe closed early (128 + SIGPIPE), as a shell reports it
 # Commands that start TensorFlow: its C++ start-up lines are kept off the terminal
 # (`--debug` shows them). The others must not import it (start-up < 0.5 s).
 TENSORFLOW_COMMANDS = {"train", "tune", "lr-find", "diagnose", "baseline", "evaluate",
@@ -352,6 +353,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # stdout closed early (`list | head -1`): not a run's file
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except OSError as err:  # full disk, read-only, permissions, name too long
         if debug:
             raise

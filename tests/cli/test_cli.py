@@ -119,3 +119,13 @@ def test_lr_find_writes_plot_and_recipe_with_the_suggestion(tmp_path, capsys):
     tuned = load_recipe(out)
     assert 1e-5 < tuned.optimizer.learning_rate < 1.0
     assert tuned.optimizer.learning_rate != 1e-3
+
+
+def test_a_closed_output_pipe_ends_quietly():
+    # `keras-recipes list | head -1`: a closed stdout is not a run's file (no error message).
+    child = subprocess.Popen([sys.executable, "-m", "keras_recipes", "list"], cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    child.stdout.close()
+    stderr = child.stderr.read().decode()
+    assert child.wait(timeout=60) == 141
+    assert stderr == ""

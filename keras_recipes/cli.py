@@ -363,3 +363,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
         print(f"error: {describe_os_error(err)}", file=sys.stderr)
         return EXIT_USAGE
+    except Exception as err:  # TensorFlow's writers report OS errors as tf.errors.OpError
+        from keras_recipes.run.os_errors import describe_os_error, os_error_of
+
+        os_error = None if debug else os_error_of(err)
+        if os_error is None:
+            raise
+        print(f"error: {describe_os_error(os_error)}", file=sys.stderr)
+        return EXIT_USAGE

@@ -83,12 +83,14 @@ def read_recipe_dict(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str
 
 
 def _resolve_paths(data: dict[str, Any], base: Path) -> None:
-    """Makes `data.path` relative to the recipe file that names it."""
-    section = data.get("data")
-    if isinstance(section, dict) and isinstance(section.get("path"), str):
-        file = Path(section["path"]).expanduser()
-        if not file.is_absolute() and (base / file).exists():
-            section["path"] = str((base / file).resolve())
+    """Makes `data.path` (and `model.from`/`model.weights`) relative to the recipe file
+    that names them."""
+    for name, key in (("data", "path"), ("model", "from"), ("model", "weights")):
+        section = data.get(name)
+        if isinstance(section, dict) and isinstance(section.get(key), str):
+            file = Path(section[key]).expanduser()
+            if not file.is_absolute() and (base / file).exists():
+                section[key] = str((base / file).resolve())
 
 
 def _kind_keys() -> dict[str, str]:

@@ -1,6 +1,6 @@
 """Model builders, registered by `model.type`."""
 
-from keras_recipes.models import cnn, linear, mlp, python_model, resnet, transformer
+from keras_recipes.models import cnn, linear, mlp, pretrained, python_model, resnet, transformer
 from keras_recipes.models.registry import MODELS
 from keras_recipes.models.transformer import PositionEmbedding
 
@@ -21,4 +21,4 @@ def build_model(config, spec, total_updates=None):
 
 
 __all__ = ["MODELS", "PositionEmbedding", "build_model", "cnn", "linear", "mlp",
-           "python_model", "resnet", "transformer"]
+           "pretrained", "python_model", "resnet", "transformer"]

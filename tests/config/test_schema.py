@@ -71,7 +71,8 @@ def test_the_resolved_recipe_validates_again_unchanged():
     ({"model": {"type": "linear", "hidden": [8]}},
      "model.hidden: [8] -> not used by model.type 'linear' (the baseline has no hidden layer)"),
     ({"model": {"type": "cnnn"}}, "model.type: 'cnnn' -> one of 'linear', 'mlp', 'cnn', "
-                                  "'resnet', 'transformer' or 'python' (did you mean 'cnn'?)"),
+                                  "'resnet', 'transformer', 'python' or 'pretrained' (did you "
+                                  "mean 'cnn'?)"),
     ({"data": {"stratify": "maybe"}}, "data.stratify: 'maybe' -> input should be a valid "
                                       "boolean, unable to interpret input"),
     ({"training": {"steps_per_execution": "x"}}, "training.steps_per_execution: 'x' ->"),

@@ -37,6 +37,9 @@ OPTIMIZER_ALL_REDUCE = "_all_reduce_sum_gradients"  # TF-backend optimizer: patc
 OPTIMIZER_VAR_KEY = "_var_key"                   # TF-backend optimizer: variable -> key
 OPTIMIZER_LEARNING_RATE = "_learning_rate"       # optimizer: the schedule object itself
 OPTIMIZER_ITERATIONS = "_iterations"             # optimizer: the counter its schedule reads
+OPTIMIZER_WEIGHT_DECAY = "_apply_weight_decay"   # TF-backend optimizer: patched per instance
+OPTIMIZER_USE_DECAY = "_use_weight_decay"        # optimizer: decay_exclude filter per variable
+OPTIMIZER_STRATEGY = "_distribution_strategy"    # TF-backend optimizer: its tf.distribute strategy
 METRIC_DIRECTION = "_direction"                  # keras.metrics.Metric: 'up' / 'down'
 STRATEGY_MULTI_WORKER = "_in_multi_worker_mode"  # tf.distribute StrategyExtended
 
@@ -146,3 +149,41 @@ def in_multi_worker_mode(strategy) -> bool:
     """Whether `strategy` spans several workers."""
     check = getattr(strategy.extended, STRATEGY_MULTI_WORKER, None)
     return bool(check()) if check is not None else False
+
+
+def scale_weight_decay(optimizer, multiplier_of) -> None:
+    """Makes `optimizer`'s decoupled weight decay follow per-variable LR multipliers.
+
+    Keras decays each updated variable by `variable * weight_decay * lr` with
+    the optimizer's single learning rate (TF backend: `_apply_weight_decay`,
+    one `extended.update` per variable). This replaces that method on this
+    instance only with the same arithmetic times `multiplier_of(variable)` (a
+    Python float, read when the train step is traced), as AdamW does with a
+    per-group LR: `variable -= variable * weight_decay * lr * multiplier`.
+    """
+    import keras
+    import tensorflow as tf
+
+    require(optimizer, OPTIMIZER_WEIGHT_DECAY)
+    use_decay = require(optimizer, OPTIMIZER_USE_DECAY)
+
+    def apply_weight_decay(variables):
+        if optimizer.weight_decay is None:
+            return
+
+        def distributed(distribution, variables, **kwargs):
+            def decay(variable):
+                if use_decay(variable):
+                    lr = tf.cast(optimizer.learning_rate, variable.dtype)
+                    wd = tf.cast(optimizer.weight_decay, variable.dtype)
+                    variable.assign_sub(variable * wd * (lr * multiplier_of(variable)))
+
+            for variable in variables:
+                if isinstance(variable, keras.Variable):
+                    variable = variable.value
+                distribution.extended.update(variable, decay, group=False)
+
+        tf.__internal__.distribute.interim.maybe_merge_call(
+            distributed, require(optimizer, OPTIMIZER_STRATEGY), variables)
+
+    setattr(optimizer, OPTIMIZER_WEIGHT_DECAY, apply_weight_decay)

@@ -23,7 +23,9 @@ def test_every_private_attribute_exists_on_the_installed_versions():
               compat.MODEL_FLATTEN_LAYERS: model, compat.OPTIMIZER_ALL_REDUCE: optimizer,
               compat.OPTIMIZER_VAR_KEY: optimizer, compat.OPTIMIZER_LEARNING_RATE: optimizer,
               compat.OPTIMIZER_ITERATIONS: optimizer, compat.METRIC_DIRECTION: metric,
-              compat.STRATEGY_MULTI_WORKER: tf.distribute.get_strategy().extended}
+              compat.STRATEGY_MULTI_WORKER: tf.distribute.get_strategy().extended,
+              compat.OPTIMIZER_WEIGHT_DECAY: optimizer, compat.OPTIMIZER_USE_DECAY: optimizer,
+              compat.OPTIMIZER_STRATEGY: optimizer}
     missing = [name for name, owner in owners.items() if not hasattr(owner, name)]
     assert not missing, f"{compat.versions()} lacks {missing}"
     assert compat.model_strategy(model) is None or hasattr(compat.model_strategy(model), "scope")

@@ -51,6 +51,14 @@ class OptimizerBase(KindSection):
         "`reference_batch_size`.")
     reference_batch_size: Optional[int] = Field(
         None, ge=1, description="Batch size the LR was tuned for; default data.batch_size.")
+    layer_decay: Optional[float] = Field(
+        None, gt=0.0, le=1.0, description="Layer-wise LR decay: a block at depth d from the "
+        "head (head 0, last backbone block 1, ...) trains at LR x layer_decay**d (0.8 is "
+        "common; blocks as in docs/FINETUNING.md).")
+    lr_multipliers: dict[str, float] = Field(
+        default_factory=dict, description="LR multiplier by group: `head`, `backbone`, or a "
+        "regular expression on layer names (first match wins), e.g. {backbone: 0.1}; times "
+        "layer_decay. Exact for every optimizer (the update is scaled, not the gradient).")
 
     @model_validator(mode="after")
     def _check_shared(self) -> "OptimizerBase":
@@ -60,6 +68,7 @@ class OptimizerBase(KindSection):
             problems.append((clips[1], f"given together with {clips[0]} -> only one of "
                                        "clipnorm, global_clipnorm, clipvalue"))
         problems += self._decay_exclude_problems()
+        problems += _multiplier_problems(self.lr_multipliers)
         if problems:
             raise FieldProblems(problems)
         return self
@@ -77,6 +86,20 @@ class OptimizerBase(KindSection):
                              f"weight decay on (here optimizer.weight_decay is "
                              f"{self.weight_decay} for name '{self.name}'; set weight_decay > 0)"))
         return problems
+
+
+def _multiplier_problems(multipliers: dict) -> list[tuple[str, str]]:
+    problems = []
+    for key, value in multipliers.items():
+        if not value >= 0.0:
+            problems.append((f"lr_multipliers.{key}", f"{value} -> a number >= 0"))
+        if key not in ("head", "backbone"):
+            try:
+                re.compile(key)
+            except re.error as err:
+                problems.append((f"lr_multipliers.{key}", f"not 'head', 'backbone' or a "
+                                                          f"regular expression ({err})"))
+    return problems
 
 
 @OPTIMIZERS.register

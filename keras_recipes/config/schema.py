@@ -21,6 +21,7 @@ from keras_recipes.config.data_schema import (  # noqa: F401 (re-exported)
     DATA_SOURCES, SKLEARN_DATASETS, SYNTHETIC_KINDS, SyntheticConfig)
 from keras_recipes.config.model_schema import ACTIVATIONS, INITIALIZERS, MODEL_TYPES  # noqa: F401
 from keras_recipes.config.optimizer_schema import OPTIMIZERS  # noqa: F401 (re-exported)
+from keras_recipes.config.phases_schema import Phase, default_epochs, phases_problems
 from keras_recipes.config.schedule_schema import SCHEDULES, Duration  # noqa: F401
 from keras_recipes.config.sections import (  # noqa: F401 (FieldProblems re-exported)
     PYTHON_REF, FieldProblems, Section, _raise_if)
@@ -88,6 +89,20 @@ class TrainingConfig(Section):
     loss_upper_bound: Optional[Union[Literal["auto"], float]] = Field(
         "auto", description="Also treat a training loss above this value as a fault, like NaN "
         "(divergence without NaN). `auto`: 100 x the loss before training; null: off.")
+    phases: Optional[list[Phase]] = Field(
+        None, description="Fine-tuning phases in order, e.g. [{epochs: 3, train: head}, "
+        "{epochs: 7, train: all, learning_rate_multiplier: 0.1}]; `epochs` defaults to their "
+        "sum. See docs/FINETUNING.md.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _epochs_from_phases(cls, data):
+        return default_epochs(data)
+
+    @model_validator(mode="after")
+    def _phases_fit_epochs(self) -> "TrainingConfig":
+        _raise_if(phases_problems(self.phases, self.epochs, "epochs" in self.model_fields_set))
+        return self
 
     @field_validator("loss_upper_bound")
     @classmethod

@@ -7,6 +7,7 @@ is imported. `SCHEDULES` maps recipe names to the classes.
 
 from keras_recipes.schedules.constant import Constant
 from keras_recipes.schedules.one_cycle import OneCycle
+from keras_recipes.schedules.phased import Phased
 from keras_recipes.schedules.step_decay import StepDecay
 from keras_recipes.schedules.warmup import Warmup
 from keras_recipes.schedules.warmup_cosine import WarmupCosine
@@ -24,6 +25,7 @@ __all__ = [
     "SCHEDULES",
     "Constant",
     "OneCycle",
+    "Phased",
     "StepDecay",
     "Warmup",
     "WarmupCosine",

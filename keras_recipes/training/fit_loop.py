@@ -132,6 +132,8 @@ class FitLoop:
             to drop the epochs logged after it), once the state is known to fit.
         write_interval_s: least seconds between two writes of the epoch-end state (it
             is captured in memory every epoch; the last one is always written).
+        fine_tuning: a `keras_recipes.training.phases.FineTuning` (phases: one `fit`
+            call per phase, trainable layers set at each phase's start), or None.
     """
 
     model: object
@@ -150,9 +152,13 @@ class FitLoop:
     echo: Callable[[str], None] = print
     after_restore: Optional[Callable[[run_state.TrainingState], None]] = None
     write_interval_s: float = 0.0
+    fine_tuning: object = None
 
     def __post_init__(self):
         from keras_recipes.callbacks.non_finite_guard import NonFiniteGuard
+
+        if self.fine_tuning is not None:  # first: its epoch logs reach CSV and TensorBoard
+            self.callbacks = [self.fine_tuning.logger, *self.callbacks]
 
         self.guard = next((c for c in self.callbacks if isinstance(c, NonFiniteGuard)), None)
         self.saver = StateSaver(self.state_path, self.callbacks, self.lr_factor,
@@ -250,10 +256,17 @@ class FitLoop:
             if self.model.stop_training:
                 return
             epoch += 1
-        if epoch < self.epochs:
-            self._segment(epoch, 0, self.epochs)
+        while epoch < self.epochs:  # one segment per fine-tuning phase
+            end = (self.fine_tuning.end_epoch(epoch, self.epochs)
+                   if self.fine_tuning is not None else self.epochs)
+            self._segment(epoch, 0, end)
+            if self.model.stop_training:
+                return
+            epoch = end
 
     def _segment(self, epoch: int, step: int, end_epoch: int) -> None:
+        if self.fine_tuning is not None:
+            self.fine_tuning.enter(epoch, step)  # trainable layers, train step, moments
         self.saver.offset = step
         self.saver.pending = run_state.callback_states(self.callbacks)
         self.saver.pending_metrics = self._metrics_from if step else None

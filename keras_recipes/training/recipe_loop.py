@@ -33,4 +33,5 @@ def recipe_fit_loop(recipe, prepared, callbacks: list, state_path: Optional[Path
                    max_rollbacks=recipe.training.max_rollbacks,
                    validation_data=prepared.data.val, verbose=verbose, echo=echo,
                    after_restore=after_restore,
-                   write_interval_s=recipe.callbacks.checkpoint.write_interval_s)
+                   write_interval_s=recipe.callbacks.checkpoint.write_interval_s,
+                   fine_tuning=getattr(prepared, "fine_tuning", None))

@@ -46,6 +46,8 @@ class Plan:
     sync_batch_norm: bool = False
     batch_norm: str = ""
     """The batch-norm line (set once the model is built and has batch norm)."""
+    phases: str = ""
+    """The fine-tuning lines: phases, trainable parameters per group, LR multipliers."""
 
     def describe(self, recipe: Recipe) -> str:
         scale = (f" (x{self.lr_factor:g} by the {recipe.optimizer.scale_lr} scaling rule)"
@@ -57,7 +59,8 @@ class Plan:
             f"learning rate: {self.learning_rate:g}{scale}, schedule {recipe.schedule.name}",
             f"step budget: {self.budget.describe()}",
             f"XLA (jit_compile): {'on' if self.jit_compile else 'off'} ({self.jit_reason})",
-        ] + ([self.batch_norm] if self.batch_norm else []))
+        ] + ([self.batch_norm] if self.batch_norm else [])
+          + ([self.phases] if self.phases else []))
 
 
 def _steps_per_execution(recipe: Recipe, replicas: int, batches_per_epoch: int) -> int:
@@ -197,6 +200,8 @@ class Prepared:
     plan: Plan
     lr_factor: object = None
     """The variable multiplying the schedule (plateau reductions, NaN rollbacks)."""
+    fine_tuning: object = None
+    """The `FineTuning` (training.phases, LR multipliers), or None."""
 
 
 def prepare(recipe: Recipe, echo: Callable[[str], None] = print) -> Prepared:
@@ -215,7 +220,7 @@ def prepare(recipe: Recipe, echo: Callable[[str], None] = print) -> Prepared:
     from keras_recipes.data import build_data
     from keras_recipes.losses import build_loss, build_metrics
     from keras_recipes.models import build_model
-    from keras_recipes.optim import build_optimizer, build_schedule, scaled_learning_rate
+    from keras_recipes.optim import build_optimizer, scaled_learning_rate
     from keras_recipes.training.budget import StepBudget
     from keras_recipes.training.recipe_model import RecipeModel
 
@@ -257,7 +262,9 @@ def prepare(recipe: Recipe, echo: Callable[[str], None] = print) -> Prepared:
                                         recipe)
         from keras_recipes.callbacks import plateau_scalable
 
-        schedule = plateau_scalable(build_schedule(recipe.schedule, lr, budget))
+        from keras_recipes.training.phases import build_fine_tuning, build_schedule_for
+
+        schedule = plateau_scalable(build_schedule_for(recipe, lr, budget))
         optimizer = build_optimizer(recipe.optimizer, schedule,
                                     clip_in_optimizer=not isinstance(model, RecipeModel),
                                     model=model)
@@ -265,13 +272,18 @@ def prepare(recipe: Recipe, echo: Callable[[str], None] = print) -> Prepared:
                       metrics=build_metrics(recipe.training, spec.task),
                       steps_per_execution=plan.steps_per_execution,
                       jit_compile=plan.jit_compile)
+        fine_tuning = build_fine_tuning(recipe, model, budget)  # phases, LR multipliers
+    if fine_tuning is not None:
+        plan.phases = fine_tuning.describe()
+        if plan.phases:
+            echo(plan.phases)
     from keras_recipes.training.sync_batch_norm import configure_batch_norm
 
     plan.batch_norm = configure_batch_norm(model, plan, recipe.data.batch_size,
                                            accumulation)
     if plan.batch_norm:
         echo(plan.batch_norm)
-    return Prepared(strategy, data, model, plan, schedule.factor)
+    return Prepared(strategy, data, model, plan, schedule.factor, fine_tuning)
 
 
 def _dividing(steps_per_execution: int, batches: int) -> int:

@@ -258,3 +258,40 @@ def train_recipe(name: str, overrides: Sequence[str] = (), callbacks: Sequence =
             "test_accuracy": result.metrics.get("test", {}).get("accuracy"),
             "val_accuracy": result.metrics.get("val", {}).get("accuracy"),
             "epochs_run": len(timer.epoch_seconds), "num_train": result.spec.num_train}
+
+
+CHILD_MARK = "BENCH_RESULT "
+"""Prefix of the one stdout line in which a child process hands its result back."""
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory in MB (`ru_maxrss`; Linux reports KiB)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def emit_child_result(result: Mapping) -> None:
+    """Prints a child job's result (with its process's peak RSS) for `isolated_job`."""
+    print(CHILD_MARK + json.dumps({**result, "peak_rss_mb": peak_rss_mb()}, default=float),
+          flush=True)
+
+
+def isolated_job(script: str | Path, args: Sequence[str], label: str = "") -> Callable[[], dict]:
+    """A job for `alternate` that runs `python script *args` in a fresh process.
+
+    The child does its work and calls `emit_child_result`; a fresh process per
+    job gives each its own peak resident memory and no state left by another
+    job (Keras names, tf.data threads, caches). The child's start-up (Python,
+    TensorFlow import) is outside whatever the child times.
+    """
+    def job():
+        env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+        done = subprocess.run([sys.executable, str(script), *args], capture_output=True,
+                              text=True, env=env, cwd=ROOT)
+        lines = [line for line in done.stdout.splitlines() if line.startswith(CHILD_MARK)]
+        if done.returncode or not lines:
+            raise RuntimeError(f"{label or args} failed (exit {done.returncode}):\n"
+                               f"{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+        return json.loads(lines[-1][len(CHILD_MARK):])
+    return job

@@ -40,8 +40,8 @@ def digits(images: bool):
     return list(zip(xs, (y_train, y_val, y_test)))
 
 
-def sequences():
-    """The recipe's generated token sequences (2000 x 24, 4 classes), split 70/10/20."""
+def sequences(samples: int = 2000, seq_len: int = 24, vocab_size: int = 32, classes: int = 4):
+    """The recipe's generated token sequences (default 2000 x 24, 4 classes), split 70/10/20."""
     from types import SimpleNamespace
 
     from sklearn.model_selection import train_test_split
@@ -49,7 +49,7 @@ def sequences():
     from keras_recipes.data.sources.synthetic import load_synthetic
 
     config = SimpleNamespace(name="sequences", synthetic=SimpleNamespace(
-        samples=2000, seq_len=24, vocab_size=32, classes=4))
+        samples=samples, seq_len=seq_len, vocab_size=vocab_size, classes=classes))
     data = load_synthetic(config, SEED)
     x_rest, x_test, y_rest, y_test = train_test_split(data.x, data.y, test_size=0.2,
                                                       random_state=SEED, stratify=data.y)
@@ -87,7 +87,7 @@ def cnn():
     return keras.Sequential(layers)
 
 
-def transformer():
+def transformer(seq_len: int = 24, vocab_size: int = 32, classes: int = 4):
     import keras
 
     class AddPositions(keras.layers.Layer):
@@ -98,8 +98,8 @@ def transformer():
         def call(self, x):
             return x + self.positions
 
-    inputs = keras.Input((24,), dtype="int32")
-    x = AddPositions()(keras.layers.Embedding(32, 64)(inputs))
+    inputs = keras.Input((seq_len,), dtype="int32")
+    x = AddPositions()(keras.layers.Embedding(vocab_size, 64)(inputs))
     x = keras.layers.Dropout(0.1)(x)
     for _ in range(2):
         y = keras.layers.LayerNormalization()(x)
@@ -110,7 +110,92 @@ def transformer():
         y = keras.layers.Dense(64)(keras.layers.Dropout(0.1)(y))
         x = x + y
     x = keras.layers.GlobalAveragePooling1D()(keras.layers.LayerNormalization()(x))
-    return keras.Model(inputs, keras.layers.Dense(4, activation="softmax")(x))
+    return keras.Model(inputs, keras.layers.Dense(classes, activation="softmax")(x))
+
+
+def resnet(filters=(16, 32, 64), blocks_per_stage: int = 1, classes: int = 10,
+           shape=(32, 32, 3)):
+    """A basic-block ResNet on raw 0-255 pixels: the recipe's `model.type: resnet`
+    (stem conv, stages of residual blocks, stride 2 from the second stage, 1x1
+    projection shortcuts, global average pooling, no dense head)."""
+    import keras
+
+    def conv_bn(x, filters, strides=1, relu=True):
+        x = keras.layers.Conv2D(filters, 3, strides=strides, padding="same", use_bias=False,
+                                kernel_initializer="he_normal")(x)
+        x = keras.layers.BatchNormalization()(x)
+        return keras.layers.Activation("relu")(x) if relu else x
+
+    inputs = keras.Input(shape)
+    x = conv_bn(keras.layers.Rescaling(1.0 / 255)(inputs), filters[0])
+    for stage, width in enumerate(filters):
+        for block in range(blocks_per_stage):
+            strides = 2 if stage > 0 and block == 0 else 1
+            shortcut = x
+            y = conv_bn(conv_bn(x, width, strides), width, relu=False)
+            if strides != 1 or shortcut.shape[-1] != width:
+                shortcut = keras.layers.Conv2D(width, 1, strides=strides, padding="same",
+                                               use_bias=False,
+                                               kernel_initializer="he_normal")(shortcut)
+            x = keras.layers.Activation("relu")(keras.layers.Add()([shortcut, y]))
+    x = keras.layers.GlobalAveragePooling2D()(x)
+    return keras.Model(inputs, keras.layers.Dense(classes, activation="softmax")(x))
+
+
+def image_folder_datasets(root, image_size=(32, 32), cache: bool = True):
+    """`root/{train,val,test}/<class>/*.png` as `tf.data` pipelines, the Keras way.
+
+    `cache=True`: `image_dataset_from_directory` unbatched, then
+    `cache().shuffle().batch().prefetch()` (decode once, reshuffle every
+    epoch); `cache=False`: the keras.io tutorial pipeline,
+    `image_dataset_from_directory(batch_size=64, shuffle=True).prefetch()`
+    (decode every epoch, file order reshuffled every epoch). Returns the three
+    pipelines and `{"num_train", "class_names"}`.
+    """
+    from pathlib import Path
+
+    import keras
+    import tensorflow as tf
+
+    info = {}
+
+    def split(name, train):
+        kwargs = dict(image_size=tuple(image_size), label_mode="int", seed=SEED,
+                      interpolation="bilinear", verbose=False)
+        ds = keras.utils.image_dataset_from_directory(
+            Path(root) / name, batch_size=None if cache else BATCH, shuffle=train and not cache,
+            **kwargs)
+        if train:
+            info.update(num_train=len(ds.file_paths), class_names=ds.class_names)
+        if not cache:
+            return ds.prefetch(tf.data.AUTOTUNE)
+        ds = ds.cache()
+        if train:
+            ds = ds.shuffle(info["num_train"], seed=SEED, reshuffle_each_iteration=True)
+        return ds.batch(BATCH).prefetch(tf.data.AUTOTUNE)
+
+    return split("train", True), split("val", False), split("test", False), info
+
+
+def run_image_folder(root, epochs: int, filters=(16, 32, 64), blocks_per_stage: int = 1,
+                     cache: bool = True, learning_rate: float = 2e-3, callbacks=()) -> dict:
+    """The hand-written ResNet on an image folder with `train/`, `val/`, `test/` splits:
+    AdamW, linear warmup over the first epoch then cosine, as the recipe."""
+    import keras
+
+    keras.utils.set_random_seed(SEED)
+    train, val, test, info = image_folder_datasets(root, cache=cache)
+    num_train, classes = info["num_train"], len(info["class_names"])
+    steps = -(-num_train // BATCH)
+    opt = keras.optimizers.AdamW(_warmup_cosine(learning_rate, steps * epochs, steps),
+                                 weight_decay=0.01, epsilon=1e-8)
+    opt.exclude_from_weight_decay(var_names=["bias", "gamma", "beta"])
+    model = resnet(filters, blocks_per_stage, classes)
+    model.compile(opt, keras.losses.SparseCategoricalCrossentropy(), metrics=["accuracy"])
+    model.fit(train, epochs=epochs, validation_data=val, verbose=0, callbacks=list(callbacks))
+    test_metrics = model.evaluate(test, verbose=0, return_dict=True)
+    return {"test_accuracy": test_metrics["accuracy"], "num_train": num_train,
+            "params": model.count_params()}
 
 
 def _warmup_cosine(peak: float, total_steps: int, warmup_steps: int):

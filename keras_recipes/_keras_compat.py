@@ -42,6 +42,8 @@ OPTIMIZER_USE_DECAY = "_use_weight_decay"        # optimizer: decay_exclude filt
 OPTIMIZER_STRATEGY = "_distribution_strategy"    # TF-backend optimizer: its tf.distribute strategy
 METRIC_DIRECTION = "_direction"                  # keras.metrics.Metric: 'up' / 'down'
 STRATEGY_MULTI_WORKER = "_in_multi_worker_mode"  # tf.distribute StrategyExtended
+MODEL_TRAIN_FUNCTION = "train_function"          # TF trainer: what fit calls; RecipeModel times it
+MODEL_MAKE_TRAIN_FUNCTION = "make_train_function"  # TF trainer: overridden by RecipeModel
 
 
 class KerasCompatError(KerasRecipesError):
@@ -98,6 +100,30 @@ def unscale_loss_for_distribution(loss):
         replicas = tf.distribute.get_strategy().num_replicas_in_sync
         return loss * replicas if replicas > 1 else loss
     return unscale(loss)
+
+
+def reduce_step_outputs(outputs, strategy):
+    """A train step's per-replica outputs reduced as `Model.fit` reduces them ("auto")."""
+    try:
+        from keras.src.backend.tensorflow.trainer import reduce_per_replica
+    except ImportError:  # moved: the plain mean over replicas (Keras' "auto" for metrics)
+        import tensorflow as tf
+
+        if strategy.num_replicas_in_sync == 1:
+            return outputs
+        return tf.nest.map_structure(
+            lambda v: strategy.reduce("MEAN", v, axis=None), outputs)
+    return reduce_per_replica(outputs, strategy, reduction="auto")
+
+
+def op_determinism_enabled() -> bool:
+    """Whether `tf.config.experimental.enable_op_determinism()` is in force (TensorFlow has
+    no public getter; under it `tf.timestamp` raises)."""
+    try:
+        from tensorflow.python.framework.config import is_op_determinism_enabled
+    except ImportError:  # moved: assume on, the safe side (no in-graph timestamps)
+        return True
+    return bool(is_op_determinism_enabled())
 
 
 def _flat_metrics(metrics) -> Iterator[Any]:

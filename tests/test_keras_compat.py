@@ -24,6 +24,7 @@ def test_every_private_attribute_exists_on_the_installed_versions():
               compat.OPTIMIZER_VAR_KEY: optimizer, compat.OPTIMIZER_LEARNING_RATE: optimizer,
               compat.OPTIMIZER_ITERATIONS: optimizer, compat.METRIC_DIRECTION: metric,
               compat.STRATEGY_MULTI_WORKER: tf.distribute.get_strategy().extended,
+              compat.MODEL_TRAIN_FUNCTION: model, compat.MODEL_MAKE_TRAIN_FUNCTION: model,
               compat.OPTIMIZER_WEIGHT_DECAY: optimizer, compat.OPTIMIZER_USE_DECAY: optimizer,
               compat.OPTIMIZER_STRATEGY: optimizer}
     missing = [name for name, owner in owners.items() if not hasattr(owner, name)]

@@ -65,7 +65,9 @@ class TrainingConfig(Section):
         "label smoothing and every strategy.")
     metrics: Optional[list[Literal[METRICS]]] = Field(
         None, description="Default: [accuracy] for classification, [mae] for regression.")
-    precision: Literal["float32", "mixed_float16", "mixed_bfloat16"] = "float32"
+    precision: Literal["auto", "float32", "mixed_float16", "mixed_bfloat16"] = Field(
+        "auto", description="`auto`: mixed_bfloat16 on TPU and GPUs of compute capability "
+        ">= 8.0, float32 elsewhere (CPU results unchanged); the plan prints the choice and why.")
     gradient_accumulation: int = Field(1, ge=1, le=4096,
                                        description="Micro-batches per optimizer update.")
     steps_per_execution: Union[int, Literal["auto"]] = Field(

@@ -8,13 +8,18 @@ from typing import Optional
 from keras_recipes.monitoring.run_classifier import RunState, batch_norm_state, classify_run
 
 
-def render_report(history: dict, state: RunState, batch_norm=None) -> str:
-    """The Markdown text of `report.md` (`batch_norm`: a `ModeAgreement`, or None)."""
+def render_report(history: dict, state: RunState, batch_norm=None,
+                  timing: Optional[dict] = None) -> str:
+    """The Markdown text of `report.md` (`batch_norm`: a `ModeAgreement`, or None;
+    `timing`: the per-epoch time breakdown, `step_breakdown.read_timing`)."""
     lines = [f"# Run report: {state.state}", "", f"**Why:** {state.reason}.", "",
              f"**Advice:** {state.advice}", ""]
     if batch_norm is not None:
         lines += [f"**Batch norm:** {batch_norm.describe()} "
                   f"({'consistent' if batch_norm.agree else 'inconsistent'}).", ""]
+    from keras_recipes.monitoring.step_breakdown import report_lines
+
+    lines += report_lines(timing or {})  # where the time goes: input-, compute- or host-bound
     lines += ["## Curves", "",
              "![training curves](curves.png)", "", "| value | first | best | last |",
              "|---|---|---|---|"]
@@ -72,5 +77,8 @@ def write_run_report(run_dir: Path, history: dict, spec=None, batch_norm=None) -
         classes = spec.num_outputs
     state = (batch_norm_state(batch_norm)
              or classify_run(history, classes, _label_smoothing(Path(run_dir) / "recipe.yaml")))
-    write_text_atomic(Path(run_dir) / "report.md", render_report(history, state, batch_norm))
+    from keras_recipes.monitoring.step_breakdown import TIMING_FILE, read_timing
+
+    write_text_atomic(Path(run_dir) / "report.md", render_report(
+        history, state, batch_norm, read_timing(Path(run_dir) / TIMING_FILE)))
     return state.line()

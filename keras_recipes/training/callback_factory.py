@@ -70,6 +70,7 @@ def build_callbacks(recipe, run_dir: Path, has_val: bool, data=None) -> list:
         callbacks.append(EarlyStopping(
             monitor=_monitor(stop.monitor, has_val), patience=stop.patience,
             min_delta=stop.min_delta, mode=stop.mode, restore_best_weights=False, verbose=1))
+    callbacks.append(_step_time_breakdown(run_dir))  # timing.csv, TensorBoard, report.md
     if cfg.tensorboard.enabled:
         from keras_recipes.monitoring import monitoring_callbacks
 
@@ -77,5 +78,19 @@ def build_callbacks(recipe, run_dir: Path, has_val: bool, data=None) -> list:
     for i, extra in enumerate(cfg.custom):
         factory = resolve_python_ref(extra.python, f"callbacks.custom[{i}].python")
         callbacks.append(factory(**extra.args))
+    from keras_recipes.monitoring.step_time_callback import DropLogKeys
+
+    callbacks.append(DropLogKeys())  # wall-clock values stay out of the reproducible CSV
     callbacks.append(keras.callbacks.CSVLogger(str(run_dir / "history.csv"), append=True))
     return callbacks
+
+
+def _step_time_breakdown(run_dir: Path):
+    """`StepTimeBreakdown` writing `timing.csv`, with the accelerators' peak for the
+    precision in force (MFU)."""
+    from keras_recipes.monitoring.device_peaks import local_peak_flops
+    from keras_recipes.monitoring.step_breakdown import TIMING_FILE
+    from keras_recipes.monitoring.step_time_callback import StepTimeBreakdown
+
+    peak, _ = local_peak_flops(keras.config.dtype_policy().name)
+    return StepTimeBreakdown(run_dir / TIMING_FILE, peak_flops=peak)

@@ -49,6 +49,8 @@ class RecipeModel(keras.Model):
         super().__init__(*args, **kwargs)
         self.per_replica_xla = False
         self._xla_micro_step = None
+        self.step_clock = None
+        """A `timed_steps.StepClock`: when set, `fit` times each step's wait and compute."""
         self.configure_training()
 
     def configure_training(self, gradient_accumulation: int = 1,
@@ -162,6 +164,20 @@ class RecipeModel(keras.Model):
         if self.per_replica_xla:
             jit_compile = False
         super().compile(*args, jit_compile=jit_compile, **kwargs)
+
+    def make_train_function(self, force=False):  # compat.MODEL_MAKE_TRAIN_FUNCTION
+        """Keras' train function, or with `step_clock` set the same loop timed in the graph
+        (`keras_recipes.training.timed_steps`: waiting for each batch vs computing it)."""
+        if self.train_function is not None and not force:
+            return self.train_function
+        super().make_train_function(force=True)
+        if (self.step_clock is not None and not self.run_eagerly
+                and not compat.op_determinism_enabled()):  # tf.timestamp is refused then
+            from keras_recipes.training.timed_steps import timed_train_function
+
+            self.train_function = timed_train_function(self, self.step_clock,
+                                                       fallback=self.train_function)
+        return self.train_function
 
     def test_step(self, data):
         return self._for_reduction(super().test_step(data))

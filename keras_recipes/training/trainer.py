@@ -46,6 +46,8 @@ class Plan:
     sync_batch_norm: bool = False
     batch_norm: str = ""
     """The batch-norm line (set once the model is built and has batch norm)."""
+    precision: str = "float32"
+    precision_reason: str = ""
     phases: str = ""
     """The fine-tuning lines: phases, trainable parameters per group, LR multipliers."""
 
@@ -59,7 +61,8 @@ class Plan:
             f"learning rate: {self.learning_rate:g}{scale}, schedule {recipe.schedule.name}",
             f"step budget: {self.budget.describe()}",
             f"XLA (jit_compile): {'on' if self.jit_compile else 'off'} ({self.jit_reason})",
-        ] + ([self.batch_norm] if self.batch_norm else [])
+        ] + ([f"precision: {self.precision} ({self.precision_reason})"]
+             if self.precision_reason else []) + ([self.batch_norm] if self.batch_norm else [])
           + ([self.phases] if self.phases else []))
 
 
@@ -215,7 +218,12 @@ def prepare(recipe: Recipe, echo: Callable[[str], None] = print) -> Prepared:
     # The strategy comes first: MultiWorkerMirroredStrategy must exist before other TF ops.
     strategy = runtime.build_strategy(recipe.distribute)
     runtime.set_seed(recipe.seed, recipe.deterministic)
-    runtime.set_precision(recipe.training.precision)
+    from keras_recipes.runtime.precision import gpu_capability, resolve_precision
+    from keras_recipes.training.jit_policy import device_kind
+
+    precision, precision_reason = resolve_precision(recipe.training.precision, device_kind(),
+                                                    gpu_capability())
+    runtime.set_precision(precision)
 
     from keras_recipes.data import build_data
     from keras_recipes.losses import build_loss, build_metrics
@@ -243,10 +251,11 @@ def prepare(recipe: Recipe, echo: Callable[[str], None] = print) -> Prepared:
     lr, factor = scaled_learning_rate(recipe.optimizer, global_batch, reference)
     plan = Plan(replicas, global_batch, lr, factor, budget,
                 _dividing(_steps_per_execution(recipe, replicas, batches), budget.updates_per_epoch))
+    plan.precision, plan.precision_reason = precision, precision_reason
     echo(f"data: {recipe.data.source}:{getattr(recipe.data, 'name', None) or getattr(recipe.data, 'path', '')} "
          f"{spec.task}, {spec.num_outputs} output(s), input {list(spec.input_shape)}, "
          f"{spec.num_train} train / {spec.num_val} val / {spec.num_test} test")
-    from keras_recipes.training.jit_policy import device_kind, resolve_jit
+    from keras_recipes.training.jit_policy import resolve_jit
     from keras_recipes.training.sync_batch_norm import resolve_sync
 
     plan.jit_compile, plan.jit_reason = resolve_jit(
@@ -272,6 +281,10 @@ def prepare(recipe: Recipe, echo: Callable[[str], None] = print) -> Prepared:
                       metrics=build_metrics(recipe.training, spec.task),
                       steps_per_execution=plan.steps_per_execution,
                       jit_compile=plan.jit_compile)
+        if plan.jit_compile and not (model.jit_compile or getattr(model, "per_replica_xla", 0)):
+            plan.jit_compile = False  # Keras turned it off: a layer does not support XLA
+            plan.jit_reason += "; off: a layer of the model does not support XLA"
+            echo(f"XLA (jit_compile): off ({plan.jit_reason})")
         fine_tuning = build_fine_tuning(recipe, model, budget)  # phases, LR multipliers
     if fine_tuning is not None:
         plan.phases = fine_tuning.describe()

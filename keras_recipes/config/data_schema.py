@@ -104,6 +104,10 @@ class CsvData(DataBase):
     max_tokens: int = Field(20_000, ge=3, description="Vocabulary size of text columns "
                             "(TF-IDF over the training split's words).")
     ngrams: int = Field(1, ge=1, le=3, description="Text columns: 2 adds word pairs.")
+    stream: Union[bool, Literal["auto"]] = Field(
+        "auto", description="Read the file with tf.data every epoch instead of holding it in "
+        "memory (one scan types and labels it; statistics from the same training rows); "
+        "`auto` streams files over 256 MiB.")
 
 
 @DATA_SOURCES.register
@@ -111,6 +115,8 @@ class ParquetData(CsvData):
     """A table in a Parquet file (needs pyarrow): columns typed like a CSV's."""
 
     source: Literal["parquet"] = "parquet"
+    stream: Literal[False, "auto"] = Field(
+        "auto", description="Parquet files are read into memory (`true` is for CSV only).")
 
 
 @DATA_SOURCES.register

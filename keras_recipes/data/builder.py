@@ -65,6 +65,7 @@ def build_data(config, seed: int, global_batch_size: Optional[int] = None,
     source = SOURCES.get(config.source)(config, seed)
     batch = global_batch_size or config.batch_size
     build = _from_datasets if source.datasets is not None else _from_arrays
+    build = _from_stream if source.stream is not None else build
     return build(source, config, seed, batch, drop_remainder, model_type, class_weight)
 
 
@@ -296,11 +297,44 @@ def _from_datasets(source: SourceData, config, seed: int, batch: int, drop_remai
                    **{split: source.datasets.get(split) for split in ("train", "val", "test")})
 
 
+def _from_stream(source: SourceData, config, seed: int, batch: int, drop_remainder: bool,
+                 model_type: Optional[str], class_weight=None) -> DataBundle:
+    """A streamed table: split over its labels as `_from_arrays` splits, statistics from the
+    same training rows, rows read by `tf.data` every epoch (`data.cache: auto` -> none)."""
+    from keras_recipes.data.table_stream import SAMPLE, TEST, TRAIN, VAL, shuffle_rows, split_codes
+    from keras_recipes.data.text_preprocessor import ADAPT_SAMPLE
+
+    table = source.stream
+    task = _infer_task(config, source, table.labels)
+    y, num_outputs, names = _labels(table.labels, task, source)
+    stratify = config.stratify and task == "classification"
+    parts = split_indices(y, config.val_split, config.test_split, seed, stratify)
+    target_scale = _target_scale(y[parts[0]]) if task == "regression" else None
+    if target_scale is not None:
+        y = _standardized(y, target_scale)
+    codes, order = split_codes(len(y), parts, ADAPT_SAMPLE)
+    preprocessor = table.fit_preprocessor(codes, order, text_options(config, model_type))
+    del order
+    spec = DataSpec(
+        input_shape=_output_spec(preprocessor)[0], task=task, num_outputs=num_outputs,
+        num_train=len(parts[0]), num_val=len(parts[1]), num_test=len(parts[2]),
+        vocab_size=_vocab_size(source, preprocessor), class_names=names)
+    splits = [table.rows(codes, keep, y, len(part)) if len(part) else None
+              for keep, part in zip(((SAMPLE, TRAIN), (VAL,), (TEST,)), parts)]
+    cache = getattr(config, "cache", "auto")
+    cache = "none" if cache in ("auto", None, False) else ("memory" if cache is True else cache)
+    return _bundle(config, seed, batch, drop_remainder, spec, *splits, preprocessor=preprocessor,
+                   preprocess=preprocessor, cache=cache, target_scale=target_scale,
+                   class_weights=_class_weights(class_weight, y[parts[0]], spec),
+                   shuffle_buffer=shuffle_rows(config, len(parts[0])))
+
+
 def _bundle(config, seed: int, batch: int, drop_remainder: bool, spec: DataSpec, train,
             val, test, preprocessor: Preprocessor, transform=None,
             arrays: Optional[ArraySplits] = None, preprocess=None, cache="memory",
             class_weights: Optional[np.ndarray] = None,
-            example_bytes: Optional[int] = None, target_scale=None) -> DataBundle:
+            example_bytes: Optional[int] = None, target_scale=None,
+            shuffle_buffer: Optional[int] = None) -> DataBundle:
     """Batched pipelines for the splits; training batches shuffled, preprocessed, augmented
     (and weighted by class when `class_weights` is set)."""
     augment = _augmenter(config, spec)
@@ -310,7 +344,8 @@ def _bundle(config, seed: int, batch: int, drop_remainder: bool, spec: DataSpec,
 
         weigh = weigher(class_weights)
     transform = _mixable_labels(transform, augment, spec)
-    options = dict(shuffle_buffer=shuffle_window(config, cache, example_bytes), cache=cache,
+    options = dict(shuffle_buffer=shuffle_buffer or shuffle_window(config, cache, example_bytes),
+                   cache=cache,
                    prefetch=config.prefetch, transform=transform, preprocess=preprocess)
 
     def evaluation(data):

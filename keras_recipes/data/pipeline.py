@@ -46,11 +46,30 @@ def _cached(ds, cache):
     return ds
 
 
+class Chunks:
+    """Examples that arrive in batches of any size (a streamed table's decoded lines).
+
+    Pipelines shuffle, batch and skip them with `Dataset.rebatch` instead of one
+    example at a time; the order of examples is the same as if they were
+    unbatched first.
+
+    Args:
+        dataset: a `tf.data.Dataset` of `(x, y)` batches (leading dimension: examples).
+        count: the number of examples.
+    """
+
+    def __init__(self, dataset, count: int):
+        self.dataset = dataset
+        self.count = int(count)
+
+
 def _examples(data: Any, transform, cache):
     """Raw examples (cached after `transform`), their count (or a guess), and the
     per-example function still to apply after shuffling (streaming: `cache="none"`)."""
     import tensorflow as tf
 
+    if isinstance(data, Chunks):
+        return _cached(data.dataset, cache), data.count, None
     if isinstance(data, tuple):
         size = len(tf.nest.flatten(data[0])[0])
         ds = tf.data.Dataset.from_tensor_slices(data)
@@ -64,13 +83,18 @@ def _examples(data: Any, transform, cache):
     return _cached(ds, cache), size, (transform if streaming else None)
 
 
-def _batched(ds, batch_size: int, drop_remainder: bool, late_transform, preprocess):
-    """The late per-example transform, batching, then the per-batch preprocessing."""
+def _batched(ds, batch_size: int, drop_remainder: bool, late_transform, preprocess,
+             chunked: bool = False, skip_batches=0):
+    """The late per-example transform, batching (`rebatch` of chunks), the first
+    `skip_batches` of chunks dropped, then the per-batch preprocessing."""
     import tensorflow as tf
 
     if late_transform is not None:
         ds = ds.map(late_transform, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
-    ds = ds.batch(batch_size, drop_remainder=drop_remainder)
+    if chunked:
+        ds = ds.rebatch(batch_size, drop_remainder=drop_remainder).skip(skip_batches)
+    else:
+        ds = ds.batch(batch_size, drop_remainder=drop_remainder)
     if preprocess is not None:
         ds = ds.map(lambda x, y: (preprocess(x), y), num_parallel_calls=tf.data.AUTOTUNE,
                     deterministic=True)
@@ -130,9 +154,12 @@ def make_pipeline(data: Any, batch_size: int, training: bool, seed: int,
     import tensorflow as tf
 
     ds, size, late = _examples(data, transform, cache)
+    chunked = isinstance(data, Chunks)
     if training:
+        if chunked:  # a per-example shuffle buffer
+            ds, chunked = ds.unbatch(), False
         ds = ds.shuffle(shuffle_buffer or max(size, 1), seed=seed, reshuffle_each_iteration=True)
-    ds = _batched(ds, batch_size, drop_remainder, late, preprocess)
+    ds = _batched(ds, batch_size, drop_remainder, late, preprocess, chunked)
     if training and augment is not None:
         draws = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True)
         ds = _augmented(ds, augment, draws.map(lambda r: tf.stack([tf.constant(seed, tf.int64), r])))
@@ -141,8 +168,9 @@ def make_pipeline(data: Any, batch_size: int, training: bool, seed: int,
     return ds.prefetch(tf.data.AUTOTUNE) if prefetch else ds
 
 
-def _stateless_shuffle(examples, window: int, seed):
-    """Shuffles `examples` within windows of `window` with stateless ops keyed by `seed`.
+def _stateless_shuffle(examples, window: int, seed, chunked: bool = False):
+    """Shuffles `examples` within windows of `window` with stateless ops keyed by `seed`
+    (`chunked`: batches of examples in, windows out).
 
     With the default window (the whole split) this is a uniform permutation.
     Unlike `Dataset.shuffle(seed=tensor)`, it does not depend on TensorFlow's
@@ -156,6 +184,8 @@ def _stateless_shuffle(examples, window: int, seed):
                                                          seed=tf.stack([seed, index]))
         return tf.nest.map_structure(lambda t: tf.gather(t, order), batch)
 
+    if chunked:
+        return examples.rebatch(window).enumerate().map(permute)
     return examples.batch(window).enumerate().map(permute).unbatch()
 
 
@@ -175,6 +205,7 @@ class EpochPipeline:
                  augment: Optional[Callable] = None, preprocess: Optional[Callable] = None,
                  weigh: Optional[Callable] = None):
         self._examples, size, self._late = _examples(data, transform, cache)
+        self._chunked = isinstance(data, Chunks)
         self._preprocess = preprocess
         self._weigh = weigh
         self._buffer = shuffle_buffer or max(size, 1)
@@ -191,10 +222,14 @@ class EpochPipeline:
 
         epoch = tf.cast(epoch, tf.int64)
         order_seed = tf.constant(self._seed * _SEED_STRIDE, tf.int64) + epoch
-        ds = _stateless_shuffle(self._examples, self._buffer, order_seed)
-        skipped = tf.cast(skip, tf.int64) * self._batch_size
-        ds = _batched(ds.skip(skipped), self._batch_size, self._drop_remainder, self._late,
-                      self._preprocess)
+        ds = _stateless_shuffle(self._examples, self._buffer, order_seed, self._chunked)
+        if self._chunked:
+            ds = _batched(ds, self._batch_size, self._drop_remainder, None, self._preprocess,
+                          chunked=True, skip_batches=tf.cast(skip, tf.int64))
+        else:
+            skipped = tf.cast(skip, tf.int64) * self._batch_size
+            ds = _batched(ds.skip(skipped), self._batch_size, self._drop_remainder,
+                          self._late, self._preprocess)
         if self._augment is not None:
             first = epoch * _BATCHES_PER_EPOCH_MAX + tf.cast(skip, tf.int64)
             seeds = tf.data.Dataset.range(first, first + _BATCHES_PER_EPOCH_MAX).map(

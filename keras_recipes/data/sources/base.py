@@ -16,7 +16,8 @@ SOURCES: Registry = Registry("data source")
 class SourceData:
     """Raw examples from a source: arrays to be split, or ready-split datasets.
 
-    Exactly one of `x`/`y` (all examples; the pipeline splits them) or
+    Exactly one of `x`/`y` (all examples; the pipeline splits them), `stream`
+    (a streamed table: labels in memory, split like `x`/`y`) or
     `datasets` (`{"train", "val", "test"}` -> unbatched `tf.data.Dataset`s of
     `(x, y)`) is set. The metadata fields are optional hints.
 
@@ -42,3 +43,6 @@ class SourceData:
     column_kinds: Optional[dict[str, str]] = None
     example_bytes: Optional[int] = None
     """Decoded size of one example (for the size-aware cache default)."""
+    stream: Optional[Any] = None
+    """A streamed table (`table_stream.StreamedTable`): labels in memory, rows read by
+    `tf.data` every epoch; replaces `x`/`y`."""

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from keras_recipes.data.columns import infer_column_types, is_missing, parse_number
 from keras_recipes.data.sources.base import SOURCES, SourceData
+from keras_recipes.data.table_scan import numeric_labels
 from keras_recipes.data.table_reader import RawTable, read_table
 from keras_recipes.errors import DataError, UsageError
 
@@ -40,10 +43,6 @@ def _feature_kind(kind: str, cells) -> str:
     return "numeric" if all(parse_number(c) is not None for c in present) else "categorical"
 
 
-_MAX_INTEGER_CLASSES = 100
-"""A numeric target of integers with at most this many values reads as class ids."""
-
-
 def _target(table: RawTable, name: str, task: str):
     cells = table.columns[name]
     missing = [table.lines[i] for i, c in enumerate(cells) if is_missing(c)]
@@ -51,19 +50,35 @@ def _target(table: RawTable, name: str, task: str):
         raise DataError(f"{table.file}: line {missing[0]}, column {name!r} (the target): empty "
                         f"-> a label on every row ({len(missing)} row(s) without one)")
     numbers = [parse_number(c) for c in cells]
-    if all(n is not None for n in numbers):
-        values = np.asarray(numbers, np.float64)
-        few_integers = (np.isfinite(values).all() and np.array_equal(values, np.round(values))
-                        and len(np.unique(values)) <= _MAX_INTEGER_CLASSES)
-        if task != "regression" and few_integers:
-            return values.astype(np.int64)  # class ids (names "3", not "3.0")
-        if task != "classification":
-            return values
+    values = numeric_labels(numbers, task)
+    if values is not None:
+        return values
     if task == "regression":
         bad = next(i for i, n in enumerate(numbers) if n is None)
         raise DataError(f"{table.file}: line {table.lines[bad]}, column {name!r} (the target): "
                         f"{cells[bad]!r} -> a number (data.task is regression)")
     return np.array([c.strip() for c in cells], dtype=object).astype(str)
+
+
+def _input_names(kinds: dict, file) -> dict:
+    """`{header: model input name}` of the columns used; refuses names that collide."""
+    from keras_recipes.data.table_preprocessor import input_name
+
+    names, headers = {}, {}
+    for column, kind in kinds.items():
+        if kind == "ignore":
+            continue
+        name = input_name(column)
+        if name in headers:
+            raise UsageError(f"data.path: columns {headers[name]!r} and {column!r} both become "
+                             f"model input {name!r} -> rename one, or set data.columns: "
+                             f"{{{column}: ignore}}")
+        headers[name] = column
+        names[column] = name
+    if not names:
+        raise UsageError(f"data.columns: every feature column of {file.name} is ignored "
+                         "-> at least one numeric, categorical or text column")
+    return names
 
 
 @SOURCES.register("csv")
@@ -72,9 +87,16 @@ def load_table(config, seed: int) -> SourceData:
     """Reads `data.path` (CSV with a header row, or Parquet); `data.target` names the
     label column (default: the last). Feature columns are typed by
     `keras_recipes.data.columns` unless `data.columns` says otherwise, and
-    encoded by a `TablePreprocessor` fitted on the training rows."""
-    from keras_recipes.data.table_preprocessor import TablePreprocessor, input_name
+    encoded by a `TablePreprocessor` fitted on the training rows. A CSV file is
+    streamed instead of read whole when `data.stream` says so
+    (`keras_recipes.data.table_stream`)."""
+    from keras_recipes.data.table_preprocessor import TablePreprocessor
+    from keras_recipes.data.table_stream import resolve_stream
 
+    file = Path(config.path).expanduser()
+    streamable = getattr(config, "source", "csv") == "csv" and file.is_file()
+    if streamable and resolve_stream(config, file):
+        return _load_streamed(config, file)
     table = read_table(config.path)
     header = table.header
     target = config.target or header[-1]
@@ -89,21 +111,24 @@ def load_table(config, seed: int) -> SourceData:
     features = {c: cells for c, cells in table.columns.items() if c != target}
     kinds = {c: _feature_kind(k, features[c])
              for c, k in infer_column_types(features, overrides).items()}
-    x, headers = {}, {}
-    for column, kind in kinds.items():
-        if kind == "ignore":
-            continue
-        name = input_name(column)
-        if name in headers:
-            raise UsageError(f"data.path: columns {headers[name]!r} and {column!r} both become "
-                             f"model input {name!r} -> rename one, or set data.columns: "
-                             f"{{{column}: ignore}}")
-        headers[name] = column
-        x[name] = _numeric(table, column) if kind == "numeric" else _strings(table, column)
-    if not x:
-        raise UsageError(f"data.columns: every feature column of {table.file.name} is ignored "
-                         "-> at least one numeric, categorical or text column")
+    names = _input_names(kinds, table.file)
+    x = {name: _numeric(table, column) if kinds[column] == "numeric" else _strings(table, column)
+         for column, name in names.items()}
     kinds = {c: k for c, k in kinds.items() if k != "ignore"}
     return SourceData(
         x=x, y=_target(table, target, config.task), column_kinds=kinds,
         fit_preprocessor=lambda train, text: TablePreprocessor(train, kinds, text))
+
+
+def _load_streamed(config, file: Path) -> SourceData:
+    """A CSV file scanned once (kinds, labels, errors), then read by `tf.data` per epoch."""
+    from keras_recipes.data.table_scan import scan_csv
+    from keras_recipes.data.table_stream import StreamedTable
+
+    scan = scan_csv(file, config.target, dict(getattr(config, "columns", None) or {}),
+                    config.task)
+    names = _input_names(scan.kinds, file)
+    return SourceData(stream=StreamedTable(scan, names), column_kinds=dict(scan.kinds),
+                      class_names=scan.class_names,
+                      num_classes=len(scan.class_names) if scan.class_names else None,
+                      task="classification" if scan.class_names else None)

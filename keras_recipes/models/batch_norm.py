@@ -46,10 +46,12 @@ def budget_momentum(total_updates: int) -> float:
 
 
 def set_batch_norm_momentum(model, momentum: float) -> int:
-    """Sets `momentum` on every batch-norm layer of `model` (nested models too).
+    """Sets `momentum` on every trainable batch-norm layer of `model` (nested models too).
 
     Takes effect for calls traced afterwards (set it before `compile`/`fit`);
-    `get_config` reports it, so a saved model records it.
+    `get_config` reports it, so a saved model records it. A frozen
+    (non-trainable) layer keeps its momentum: it runs in inference mode and its
+    statistics never move.
 
     Returns:
         The number of layers changed.
@@ -58,7 +60,7 @@ def set_batch_norm_momentum(model, momentum: float) -> int:
 
     if not 0.0 <= momentum < 1.0:
         raise ValueError(f"Argument `momentum` must be in [0, 1). Received: momentum={momentum}")
-    layers = batch_norm_layers(model)
+    layers = [layer for layer in batch_norm_layers(model) if layer.trainable]
     for layer in layers:
         layer.momentum = float(momentum)
     return len(layers)

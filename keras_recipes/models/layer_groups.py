@@ -17,7 +17,9 @@ and a number (`stage1_block0_conv` -> `stage1_block0`, ResNet50's
 `conv5_block3_2_bn` -> `conv5_block3`, EfficientNet's `block6a_expand_conv` ->
 `block6a`, KerasHub's `transformer_layer_3`, the mlp's `hidden0_dense` ->
 `hidden0`), else by the name up to its first underscore (`stem_conv` and
-`stem_norm` -> `stem`, `conv1_conv` -> `conv1`). Blocks keep the order in which
+`stem_norm` -> `stem`, `conv1_conv` -> `conv1`; a leading `bn_` is ignored). Only
+layers with trainable weights count (not a fixed input normalization). Blocks keep the
+order in which
 their first layer appears; a block's **depth** counts blocks from the head
 (the last backbone block is depth 1).
 
@@ -88,13 +90,14 @@ def block_name(layer_name: str) -> str:
 
     Example:
 
-    >>> block_name("conv5_block3_2_bn"), block_name("stem_norm"), block_name("dense")
-    ('conv5_block3', 'stem', 'dense')
+    >>> block_name("conv5_block3_2_bn"), block_name("stem_norm"), block_name("bn_Conv1")
+    ('conv5_block3', 'stem', 'Conv1')
     """
-    match = _BLOCK_TOKEN.match(layer_name)
+    name = re.sub(r"^bn_", "", layer_name)  # MobileNet's bn_Conv1 joins Conv1
+    match = _BLOCK_TOKEN.match(name)
     if match:
         return match.group(1)
-    return layer_name.split("_", 1)[0] or layer_name
+    return name.split("_", 1)[0] or name
 
 
 def is_head(layer) -> bool:
@@ -110,6 +113,11 @@ def _has_weights(layer) -> bool:
     return bool(layer.weights)
 
 
+def _trains(layer) -> bool:
+    """The layer has weights that train when it is unfrozen (not a fixed normalization)."""
+    return bool(layer.trainable_weights)
+
+
 def layer_groups(model) -> LayerGroups:
     """Splits a functional `model` into preprocess layers, the head block and backbone blocks.
 
@@ -122,9 +130,10 @@ def layer_groups(model) -> LayerGroups:
     nested = next((layer for layer in top if layer.name == BACKBONE
                    and isinstance(layer, keras.Model)), None)
     if nested is not None:
-        body = [layer for layer in nested.layers if _has_weights(layer)]
+        body = [layer for layer in nested.layers if _trains(layer)]
     else:
-        body = [layer for layer in top if not is_head(layer) and not is_preprocess(layer)]
+        body = [layer for layer in top if not is_head(layer) and not is_preprocess(layer)
+                and _trains(layer)]
     if not head.layers:
         raise ValueError(f"model {model.name!r} has no head layer (a layer named 'head*' or "
                          "'output*' with weights) to train first")

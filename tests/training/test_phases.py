@@ -233,3 +233,22 @@ def test_the_plan_history_and_frozen_parts_of_a_phased_run(runs):
     assert float(rows[1]["lr_backbone"]) == pytest.approx(0.5 * float(rows[1]["lr_head"]))
     assert float(rows[1]["lr_backbone_first"]) == 0.0  # hidden0 stays frozen in phase 2
     assert "phase 1" in (reference / "summary.txt").read_text()
+
+
+def test_the_package_batch_norm_passes_skip_batch_norm_a_phase_froze():
+    import tensorflow as tf
+
+    from keras_recipes.models.batch_norm import set_batch_norm_momentum
+    from keras_recipes.training.batch_norm_stats import recompute_batch_norm
+
+    model, fine = _fine_tuning(lambda s: keras.optimizers.SGD(s))
+    fine.enter(1, 0)  # everything trains but batch norm (batch_norm: frozen)
+    layers = [model.get_layer("backbone").get_layer(n) for n in ("block1_bn", "block2_bn")]
+    before = _values([v for layer in layers for v in layer.weights])
+    x, _ = _batch()
+    report = recompute_batch_norm(model, tf.data.Dataset.from_tensor_slices(x).batch(8))
+    assert report.layers == 0
+    assert set_batch_norm_momentum(model, 0.5) == 0
+    assert [layer.momentum for layer in layers] == [0.99, 0.99]
+    for old, new in zip(before, _values([v for layer in layers for v in layer.weights])):
+        np.testing.assert_array_equal(old, new)

@@ -230,7 +230,9 @@ class _PretrainedKeys(NetworkModel):
                                             "or `none` for random weights"))
         elif (not looks_like_path(source) and source.isidentifier() and source[:1].isupper()
               and not Path(source).exists()):
-            close = difflib.get_close_matches(source, list(ARCHITECTURES), n=4, cutoff=0.5)
+            lower = {name.lower(): name for name in ARCHITECTURES}
+            close = [lower[n] for n in difflib.get_close_matches(source.lower(), list(lower), n=4,
+                                                                 cutoff=0.5)]
             hint = f"close: {', '.join(close)}" if close else "e.g. MobileNetV2, ResNet50, " \
                 "EfficientNetB0"
             problems.append(("from", f"{source!r} is not a keras.applications architecture "

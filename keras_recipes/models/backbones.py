@@ -71,8 +71,9 @@ def source_of(value: str) -> str:
 
     if callable(getattr(keras.applications, value, None)) and value[:1].isupper():
         return "application"
-    names = [n for n in dir(keras.applications) if n[:1].isupper()]
-    close = difflib.get_close_matches(value, names, n=4, cutoff=0.5)
+    lower = {n.lower(): n for n in dir(keras.applications) if n[:1].isupper()}
+    close = [lower[n] for n in difflib.get_close_matches(value.lower(), list(lower), n=4,
+                                                         cutoff=0.5)]
     hint = f" (close: {', '.join(close)})" if close else ""
     raise UsageError(f"model.from: {value!r} is no file or folder and no keras.applications "
                      f"architecture{hint} -> an existing run folder, preset folder or .keras "
@@ -125,6 +126,10 @@ def _application(config, spec) -> Backbone:
         raise UsageError(f"model.from: {name!r} (family {family}) has no known input scaling "
                          f"-> one of the families {', '.join(sorted(FAMILIES))}")
     shape = image_shape(spec, name)
+    weights = config.weights
+    if str(weights).lower() != "none" and not Path(weights).expanduser().is_file():
+        raise UsageError(f"model.weights: {weights!r} -> an existing weights file (.weights.h5 "
+                         "or .h5, relative to the recipe), or `none` for random weights")
     size = _size(config, shape, FAMILIES[family].min_size)
     params = inspect.signature(build).parameters
     allowed = sorted(set(params) - _NOT_ARGS)
@@ -143,7 +148,6 @@ def _application(config, spec) -> Backbone:
                          f"({str(err).splitlines()[0]})") from None
     if model.name != BACKBONE:
         model = keras.Model(model.inputs, model.outputs, name=BACKBONE)
-    weights = config.weights
     if str(weights).lower() != "none":
         load_weights_file(model, weights, "model.weights")
     mode = scaling_mode(family, config.args)
@@ -268,11 +272,25 @@ def _saved_network(config, spec, path: Path) -> Backbone:
         raise UsageError(f"model.cut: {config.cut!r} -> a layer of the saved network "
                          f"({str(err).splitlines()[0]})") from None
     where = f"layer {config.cut!r}" if config.cut else f"the input of {head.name!r}"
-    family = f"run:{network.name}"
+    family = f"run:{_run_model_type(path) or network.name}"
     return Backbone(model, preprocess, family,
                     f"backbone: {network.name} from {path} cut at {where} "
                     f"({model.count_params():,} weights); inputs -> "
                     f"{'its run scaling (preprocess_source)' if preprocess else 'unchanged'}")
+
+
+def _run_model_type(path: Path):
+    """`model.type` of the run folder's `recipe.yaml` (None for a file or without one)."""
+    recipe = path / "recipe.yaml"
+    if not recipe.is_file():
+        return None
+    import yaml
+
+    try:
+        model = (yaml.safe_load(recipe.read_text(encoding="utf8")) or {}).get("model") or {}
+    except (yaml.YAMLError, AttributeError):
+        return None
+    return model.get("type", "mlp") if isinstance(model, dict) else None
 
 
 def _source_scaling(saved, network):

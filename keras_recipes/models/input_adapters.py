@@ -29,19 +29,14 @@ TORCH_MEAN = (0.485, 0.456, 0.406)
 TORCH_STD = (0.229, 0.224, 0.225)
 
 
-class _RepeatChannels:
-    """Grayscale -> RGB as a built-in layer: `Concatenate` of the one channel three times."""
+def _repeat_channels(channels: int, name: str):
+    """Grayscale -> `channels` copies: a fixed 1x1 convolution with a kernel of ones."""
+    import keras
 
-    def __init__(self, times: int, name: str):
-        import keras
-
-        self.times = times
-        self.layer = keras.layers.Concatenate(axis=-1, name=name)
-        self.name = name
-        self.trainable = False
-
-    def __call__(self, x):
-        return self.layer([x] * self.times)
+    conv = keras.layers.Conv2D(channels, 1, use_bias=False, trainable=False, name=name)
+    conv.build((None, None, None, 1))
+    conv.set_weights([np.ones((1, 1, 1, channels), np.float32)])
+    return conv
 
 
 def _caffe_layer(name: str):
@@ -104,7 +99,7 @@ def image_adapters(input_shape, size, channels: int, input_range, mode: str) -> 
         layers.append(keras.layers.Resizing(int(size[0]), int(size[1]),
                                             name="preprocess_resize"))
     if input_shape[-1] != channels:
-        layers.append(_RepeatChannels(channels, "preprocess_rgb"))
+        layers.append(_repeat_channels(channels, "preprocess_rgb"))
     if input_range is not None:
         rescale = range_layer(input_range)
         if rescale is not None:

@@ -187,6 +187,9 @@ def _train_into(args, recipe, fixed: Optional[Path], kind: str, chief: bool) -> 
         import tempfile
 
         scratch = Path(tempfile.mkdtemp(prefix="keras_recipes_worker_"))
+        if state is not None and (fixed / "history.csv").is_file():
+            # The epochs before the resume: the final phase reads the whole history.
+            shutil.copyfile(fixed / "history.csv", scratch / "history.csv")
         try:
             result = train(recipe, scratch, verbose=args.verbose, resume_from=state)
         finally:

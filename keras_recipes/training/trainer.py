@@ -358,6 +358,9 @@ def _train(recipe: Recipe, run_dir: Path, echo, verbose, started: float,
 
 
     loop.use_best_weights(best)  # from the state (a resumed final phase too), else best.keras
+    from keras_recipes.distributed.chief_weights import use_chief_weights
+
+    use_chief_weights(model, prepared.strategy)  # every replica: the chief's statistics too
     from keras_recipes.training.batch_norm_stats import finish_batch_norm
 
     batch_norm = finish_batch_norm(model, data, recipe, plan, echo)  # precise BN statistics

@@ -5,6 +5,7 @@ import pytest
 from keras_recipes.cli import main
 from keras_recipes.distributed import is_chief
 from tests.helpers import ROOT, run_cli
+from tests.reliability._helpers import as_killed_in_final_phase
 
 QUICKSTART = ROOT / "recipes/quickstart.yaml"
 
@@ -29,16 +30,27 @@ def test_multi_worker_without_tf_config_is_refused(tmp_path, monkeypatch, capsys
 @pytest.mark.slow
 @pytest.mark.multiprocess
 def test_two_local_workers_train_identically_into_one_run_directory(tmp_path):
-    result = run_cli("launch", "--workers", "2", "recipes/quickstart.yaml",
-                     "--output", str(tmp_path), "--verbose", "0",
-                     "--set", "training.epochs=2", "--set", "callbacks.tensorboard=false",
-                     "--set", "model.normalization=none")
+    # Batch norm per worker, statistics not recomputed: each worker's moving statistics
+    # come from its own shard, so only taking the chief's before the final phase makes
+    # both workers evaluate (and a resumed launch report) the one model the chief writes.
+    args = ["recipes/quickstart.yaml", "--verbose", "0", "--set", "training.epochs=1",
+            "--set", "callbacks.tensorboard=false", "--set", "model.sync_batch_norm=false",
+            "--set", "training.recompute_batch_norm=false"]
+    result = run_cli("launch", "--workers", "2", *args, "--output", str(tmp_path))
     assert result.returncode == 0, result.stderr[-3000:]
     sums = re.findall(r"worker weights checksum: (.*)", result.stdout)
-    assert len(sums) == 2 and sums[0] == sums[1]
+    assert len(sums) == 2 and sums[0] == sums[1]  # all weights: batch-norm statistics too
     runs = [p for p in (tmp_path / "quickstart").iterdir()]
     assert len(runs) == 1 and (runs[0] / "metrics.json").exists()
     assert "global batch 128" in result.stdout
+    # A launch resumed in the final phase (each worker loads the chief's state) writes
+    # the metrics of the uninterrupted launch.
+    metrics = (runs[0] / "metrics.json").read_text()
+    as_killed_in_final_phase(runs[0])
+    resumed = run_cli("launch", "--workers", "2", *args, "--resume", str(runs[0]))
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert (runs[0] / "metrics.json").read_text() == metrics
+    assert re.findall(r"worker weights checksum: (.*)", resumed.stdout) == sums
 
 
 def test_unreachable_tpu_fails_fast_with_a_clear_message(tmp_path, capsys):

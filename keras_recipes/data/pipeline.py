@@ -84,15 +84,20 @@ def _examples(data: Any, transform, cache):
 
 
 def _batched(ds, batch_size: int, drop_remainder: bool, late_transform, preprocess,
-             chunked: bool = False, skip_batches=0):
-    """The late per-example transform, batching (`rebatch` of chunks), the first
-    `skip_batches` of chunks dropped, then the per-batch preprocessing."""
+             chunked: bool = False, skip_batches=0, count: Optional[int] = None):
+    """The late per-example transform, batching (`rebatch` of chunks: `count` examples
+    make the batch count known, as for arrays), the first `skip_batches` of chunks
+    dropped, then the per-batch preprocessing."""
     import tensorflow as tf
 
     if late_transform is not None:
         ds = ds.map(late_transform, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
     if chunked:
         ds = ds.rebatch(batch_size, drop_remainder=drop_remainder).skip(skip_batches)
+        if count is not None and isinstance(skip_batches, int):
+            batches = count // batch_size if drop_remainder else -(-count // batch_size)
+            ds = ds.apply(tf.data.experimental.assert_cardinality(
+                max(0, batches - skip_batches)))
     else:
         ds = ds.batch(batch_size, drop_remainder=drop_remainder)
     if preprocess is not None:
@@ -159,7 +164,7 @@ def make_pipeline(data: Any, batch_size: int, training: bool, seed: int,
         if chunked:  # a per-example shuffle buffer
             ds, chunked = ds.unbatch(), False
         ds = ds.shuffle(shuffle_buffer or max(size, 1), seed=seed, reshuffle_each_iteration=True)
-    ds = _batched(ds, batch_size, drop_remainder, late, preprocess, chunked)
+    ds = _batched(ds, batch_size, drop_remainder, late, preprocess, chunked, count=size)
     if training and augment is not None:
         draws = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True)
         ds = _augmented(ds, augment, draws.map(lambda r: tf.stack([tf.constant(seed, tf.int64), r])))
@@ -206,6 +211,7 @@ class EpochPipeline:
                  weigh: Optional[Callable] = None):
         self._examples, size, self._late = _examples(data, transform, cache)
         self._chunked = isinstance(data, Chunks)
+        self._count = size
         self._preprocess = preprocess
         self._weigh = weigh
         self._buffer = shuffle_buffer or max(size, 1)
@@ -225,7 +231,8 @@ class EpochPipeline:
         ds = _stateless_shuffle(self._examples, self._buffer, order_seed, self._chunked)
         if self._chunked:
             ds = _batched(ds, self._batch_size, self._drop_remainder, None, self._preprocess,
-                          chunked=True, skip_batches=tf.cast(skip, tf.int64))
+                          chunked=True, count=self._count,
+                          skip_batches=skip if isinstance(skip, int) else tf.cast(skip, tf.int64))
         else:
             skipped = tf.cast(skip, tf.int64) * self._batch_size
             ds = _batched(ds.skip(skipped), self._batch_size, self._drop_remainder,

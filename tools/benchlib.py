@@ -251,13 +251,34 @@ def train_recipe(name: str, overrides: Sequence[str] = (), callbacks: Sequence =
     with tempfile.TemporaryDirectory() as tmp:
         result = train(recipe, Path(tmp), echo=lambda _: None,
                        extra_callbacks=[timer, *callbacks])
+        timing = read_timing(Path(tmp))
     reached = {f"{t:g}": next((at - start for acc, at in timer.val_accuracy
                                 if acc is not None and acc >= t), None) for t in targets}
     return {"wall_s": time.perf_counter() - start,
             **throughput(timer, result.spec.num_train), "s_to_val_accuracy": reached,
             "test_accuracy": result.metrics.get("test", {}).get("accuracy"),
             "val_accuracy": result.metrics.get("val", {}).get("accuracy"),
-            "epochs_run": len(timer.epoch_seconds), "num_train": result.spec.num_train}
+            "epochs_run": len(timer.epoch_seconds), "num_train": result.spec.num_train,
+            **({"timing": timing} if timing else {})}
+
+
+def read_timing(run_dir: Path) -> dict:
+    """The run's step-time breakdown (`timing.csv`, when the product writes one): the
+    median of each key over the epochs after the first (which traces), and the
+    product's verdict over those epochs (`keras_recipes.monitoring.step_breakdown`)."""
+    try:
+        from keras_recipes.monitoring.step_breakdown import Breakdown, read_timing as read, verdict
+    except ImportError:  # a version of the product without the breakdown
+        return {}
+    history = read(Path(run_dir) / "timing.csv")
+    if not history:
+        return {}
+    out = {key: median(v for v in (values[1:] or values) if v == v)  # NaN: not measured
+           for key, values in history.items()}
+    breakdown = Breakdown.from_history(history)
+    if breakdown is not None:
+        out["verdict"] = verdict(breakdown)
+    return out
 
 
 CHILD_MARK = "BENCH_RESULT "

@@ -39,7 +39,8 @@ LINT_RULE_IDS = (
     "transformer_without_warmup", "adam_with_l2", "batch_grown_without_lr_scaling",
     "dropout_after_conv", "fp16_output", "sgd_without_momentum", "sgd_without_schedule",
     "early_stopping_without_best_weights", "label_smoothing_on_regression", "lr_out_of_range",
-    "imbalanced_classes",
+    "imbalanced_classes", "finetune_backbone_at_head_lr", "frozen_backbone_batch_norm_training",
+    "pretrained_input_scaling",
 )
 
 

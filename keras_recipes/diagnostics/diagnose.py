@@ -104,6 +104,10 @@ def diagnose(recipe, out_dir: str | Path, budget: Optional[Budget] = None,
     steps = [check_data, check_initialization, lambda c: check_overfit(c, retry),
              check_gradients, check_loss_decreases, check_learning_rate,
              check_batch_norm]
+    if recipe.model.type == "pretrained":  # inputs scaled as the backbone saw them
+        from keras_recipes.diagnostics.pretrained_check import check_pretrained_inputs
+
+        steps.insert(1, check_pretrained_inputs)
     results = []
     for step in steps:
         step_started = time.time()

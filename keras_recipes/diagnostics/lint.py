@@ -41,6 +41,9 @@ USER_KEYS: dict[str, tuple[str, ...]] = {
     "label_smoothing_on_regression": ("data.name", "data.task", "training.loss"),
     "lr_out_of_range": ("optimizer.name",),
     "imbalanced_classes": ("data.path", "data.target"),
+    "finetune_backbone_at_head_lr": ("model.type", "training.phases"),
+    "frozen_backbone_batch_norm_training": ("training.phases",),
+    "pretrained_input_scaling": ("model.type", "model.from"),
 }
 
 

@@ -238,4 +238,97 @@ def _imbalanced_classes(recipe) -> list[LintWarning]:
                  "recall in `evaluate`)")
 
 
+def _is_finetuning(model) -> bool:
+    """A `pretrained` model that starts from trained weights (not `weights: none`)."""
+    return model.type == "pretrained" and (model.weights is None
+                                           or model.weights.lower() != "none")
+
+
+def _backbone_lr_reduced(optimizer) -> bool:
+    """The optimizer gives the backbone a smaller LR than the head."""
+    decay = getattr(optimizer, "layer_decay", None)
+    multipliers = getattr(optimizer, "lr_multipliers", None) or {}
+    return (decay is not None and decay < 1) or multipliers.get("backbone", 1.0) < 1
+
+
+@_rule("finetune_backbone_at_head_lr")
+def _backbone_at_head_lr(recipe) -> list[LintWarning]:
+    """The pretrained backbone trains at the LR the new (random) head needs."""
+    if not _is_finetuning(recipe.model) or _backbone_lr_reduced(recipe.optimizer):
+        return []
+    phases = getattr(recipe.training, "phases", None) or []
+    fix = ("training.phases: [{epochs: 3, train: head}, {epochs: N, train: all, "
+           "learning_rate_multiplier: 0.1}] (or optimizer.lr_multipliers: {backbone: 0.1})")
+    if not phases:
+        return _warn("finetune_backbone_at_head_lr", "training.phases", None,
+                     "the pretrained backbone trains from the first step at the head's LR "
+                     "while the new head is still random: its large gradients overwrite "
+                     "the pretrained features", fix)
+    head_first = phases[0].train == "head"
+    for index, phase in enumerate(phases):
+        if index and head_first and phase.train != "head" and \
+                phase.learning_rate_multiplier >= 1:
+            return _warn("finetune_backbone_at_head_lr",
+                         f"training.phases.{index}.learning_rate_multiplier",
+                         phase.learning_rate_multiplier,
+                         "the backbone is unfrozen at the LR the head trained with: the "
+                         "pretrained weights move as fast as a random head's",
+                         f"training.phases.{index}.learning_rate_multiplier: 0.1 (1/10 to "
+                         "1/100 of the head's LR), or optimizer.layer_decay: 0.8")
+    return []
+
+
+@_rule("frozen_backbone_batch_norm_training")
+def _frozen_batch_norm_training(recipe) -> list[LintWarning]:
+    """`batch_norm: train` in a phase whose backbone is frozen."""
+    for index, phase in enumerate(getattr(recipe.training, "phases", None) or []):
+        if phase.train == "head" and phase.batch_norm == "train":
+            return _warn("frozen_backbone_batch_norm_training",
+                         f"training.phases.{index}.batch_norm", "train",
+                         "a frozen backbone with batch norm in training mode: its statistics "
+                         "follow the new data while its weights stay fixed, so the features "
+                         "the head learns drift away from what inference computes",
+                         f"training.phases.{index}.batch_norm: frozen (batch norm trains "
+                         "only with the layers it belongs to)")
+    return []
+
+
+def _is_saved_network(source: str) -> bool:
+    """`model.from` names a run folder or a `.keras` file (not a KerasHub preset)."""
+    from pathlib import Path
+
+    path = Path(source).expanduser()
+    return path.suffix == ".keras" or (path / "model.keras").is_file() or (
+        not (path / "config.json").is_file() and (path / "recipe.yaml").is_file())
+
+
+@_rule("pretrained_input_scaling")
+def _pretrained_input_scaling(recipe) -> list[LintWarning]:
+    """`data.normalize` hands the backbone inputs scaled otherwise than in its training."""
+    model, normalize = recipe.model, recipe.data.normalize
+    if model.type != "pretrained" or normalize == "none":
+        return []
+    from keras_recipes.config.backbone_families import family_of
+
+    source = getattr(model, "from")
+    family = family_of(source)
+    if family is None and _is_saved_network(source):
+        return _warn("pretrained_input_scaling", "data.normalize", normalize,
+                     f"model.from {source!r} brings its run's fitted input scaling "
+                     "(preprocess_source); scaling again feeds its backbone inputs unlike "
+                     "those it trained on", "data.normalize: none")
+    declared = model.input_range or [0.0, 255.0]
+    if normalize in ("scale", "minmax") and declared[1] - declared[0] <= 2:
+        return []
+    what = {"standard": "standardized inputs (mean 0, std 1)",
+            "scale": "inputs scaled to [0, 1]", "minmax": "inputs scaled to [0, 1]"}[normalize]
+    expects = f"{family} scaling of 0-255 pixels" if family else "its preset's image scaling"
+    return _warn("pretrained_input_scaling", "data.normalize", normalize,
+                 f"the backbone gets {what}, but model.input_range says {declared} "
+                 f"(mapped to the {expects})",
+                 "data.normalize: none with model.input_range: [0, MAX] (MAX: the raw "
+                 "pixels' maximum, 255 for 8-bit images)" + (
+                     ", or model.input_range: [0, 1]" if normalize != "standard" else ""))
+
+
 RULE_IDS: tuple[str, ...] = tuple(RULES)

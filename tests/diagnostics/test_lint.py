@@ -13,6 +13,7 @@ QUICKSTART = str(ROOT / "recipes/quickstart.yaml")
 TRANSFORMER = str(ROOT / "recipes/sequence_transformer.yaml")
 CUT_OFF = str(ROOT / "tests/diagnostics/recipes/cut_off_layer.yaml")
 IMBALANCED = str(ROOT / "tests/diagnostics/recipes/imbalanced.yaml")  # 33 vs 3 rows
+FINETUNE = str(ROOT / "tests/diagnostics/recipes/finetune.yaml")  # clean: head, then all at 0.1
 
 # (recipe, overrides, rule id, key path the warning names)
 CASES = [
@@ -38,6 +39,15 @@ CASES = [
     (QUICKSTART, ["optimizer.learning_rate=10"], "lr_out_of_range", "optimizer.learning_rate"),
     (QUICKSTART, ["optimizer.learning_rate=1e-8"], "lr_out_of_range", "optimizer.learning_rate"),
     (IMBALANCED, [], "imbalanced_classes", "training.class_weight"),
+    (FINETUNE, ["training.phases=[{epochs: 2, train: head}, {epochs: 3, train: all}]"],
+     "finetune_backbone_at_head_lr", "training.phases.1.learning_rate_multiplier"),
+    (FINETUNE, ["training.phases=null"], "finetune_backbone_at_head_lr", "training.phases"),
+    (FINETUNE, ["training.phases=[{epochs: 2, train: head, batch_norm: train}, {epochs: 3, "
+                "train: all, learning_rate_multiplier: 0.1}]"],
+     "frozen_backbone_batch_norm_training", "training.phases.0.batch_norm"),
+    (FINETUNE, ["data.normalize=standard"], "pretrained_input_scaling", "data.normalize"),
+    (FINETUNE, ["data.normalize=scale", "model.input_range=[0, 255]"],
+     "pretrained_input_scaling", "data.normalize"),
 ]
 
 

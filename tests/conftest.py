@@ -24,6 +24,23 @@ ROOT = Path(__file__).resolve().parents[1]
 RECIPES = ROOT / "recipes"
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`-n 2 --dist loadgroup`, pyproject's default), the tests that
+    share a module- or session-scoped fixture of this suite run in one worker, so the
+    shared set-up (a training, a wheel build) is paid once, not once per worker. The
+    group (shown after `@` in the test's id) is the fixture's module or folder."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is not None:
+            continue
+        fixture_info = getattr(item, "_fixtureinfo", None)
+        definitions = fixture_info.name2fixturedefs.values() if fixture_info else ()
+        shared = sorted(d.baseid for defs in definitions for d in defs
+                        if d.baseid.startswith("tests") and d.scope != "function")
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(Path(shared[0]).stem))
+
+
 @pytest.fixture
 def root() -> Path:
     return ROOT

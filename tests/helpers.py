@@ -20,6 +20,13 @@ TINY = {
 }
 
 
+def side_by_side() -> int:
+    """How many of a test's independent child processes run at once: two (one per core of
+    the 2-core CI) when pytest runs alone; one under pytest-xdist, whose two workers
+    already keep both cores busy (four TensorFlow processes would only share them)."""
+    return 1 if os.environ.get("PYTEST_XDIST_WORKER") else 2
+
+
 def run_cli(*args: str, cwd: Path = ROOT, timeout: float = 300) -> subprocess.CompletedProcess:
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
     return subprocess.run([sys.executable, "-m", "keras_recipes", *args], cwd=cwd, env=env,

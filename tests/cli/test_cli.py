@@ -5,7 +5,7 @@ import sys
 import pytest
 
 from keras_recipes.cli import main
-from tests.helpers import ROOT, run_cli
+from tests.helpers import ROOT, run_cli, side_by_side
 
 
 def test_bad_recipe_exits_2_with_every_problem_and_no_traceback(tmp_path, capsys):
@@ -79,7 +79,7 @@ def test_deterministic_runs_give_identical_metrics_and_weights(tmp_path):
 
     runs = [tmp_path / "run0", tmp_path / "run1"]
     # Two independent processes at once (one per core; the pytest process only waits).
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ThreadPoolExecutor(max_workers=side_by_side()) as pool:
         results = list(pool.map(lambda run: run_cli(
             "train", "recipes/quickstart.yaml", "--run-dir", str(run),
             "--set", "deterministic=true", "--set", "training.epochs=4",

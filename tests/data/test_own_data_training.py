@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import yaml
 
-from tests.helpers import ROOT
+from tests.helpers import ROOT, side_by_side
 
 
 def _write_images(root, count=12):
@@ -82,7 +82,7 @@ def test_new_sources_train_mirrored_augmented_weighted_and_resume_exactly(tmp_pa
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
 
     results = {}
-    with ThreadPoolExecutor(max_workers=2) as pool:  # independent: two at once, one per core
+    with ThreadPoolExecutor(max_workers=side_by_side()) as pool:  # independent: one per core
         children = dict(zip(SOURCES, pool.map(run_child, SOURCES)))
     for source, child in children.items():
         assert child.returncode == 0, child.stderr[-3000:]

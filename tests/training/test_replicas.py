@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.helpers import ROOT
+from tests.helpers import ROOT, side_by_side
 
 pytestmark = [pytest.mark.multiprocess, pytest.mark.slow]
 
@@ -39,8 +39,9 @@ JIT = ["float32/2/1/nobn/partial/2/jit", "float32/2/2/nobn/whole/2/jit"]
 
 @pytest.fixture(scope="module")
 def _both():
-    """The two subprocesses are independent: they run side by side (one per core)."""
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    """The two subprocesses are independent: they run side by side (one per core)
+    unless pytest-xdist already keeps both cores busy."""
+    with ThreadPoolExecutor(max_workers=side_by_side()) as pool:
         combinations = pool.submit(_gaps, 2, COMBINATIONS + JIT)
         # One epoch of 1,257 examples (a partial last batch split unevenly), 2 and 4 replicas.
         epochs = pool.submit(_gaps, 4, ["float32/2/1/nobn/n1257/0", "float32/2/1/bn/n1257/0",

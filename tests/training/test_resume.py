@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import yaml
 
-from tests.helpers import ROOT, TINY
+from tests.helpers import ROOT, TINY, side_by_side
 
 # TINY: 210 training examples / batch 32 = 7 updates per epoch, 3 epochs; dropout on,
 # reshuffled every epoch; the state is saved every 4 updates and at epoch ends.
@@ -49,10 +49,11 @@ def _assert_same_run(a, b):
 
 def _in_background(function, *args):
     """Runs `function(*args)` in a thread (a second core works on the reference run while
-    the kill/resume chain runs); `.result()` waits for it."""
+    the kill/resume chain runs; under pytest-xdist, whose workers fill both cores, it
+    finishes first); `.result()` waits for it."""
     pool = ThreadPoolExecutor(max_workers=1)
     future = pool.submit(function, *args)
-    pool.shutdown(wait=False)
+    pool.shutdown(wait=side_by_side() == 1)
     return future
 
 

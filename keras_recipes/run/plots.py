@@ -1,8 +1,11 @@
-"""Training-curve plots (matplotlib, no display needed)."""
+"""Training-curve plots (matplotlib's Agg canvas: no display, no pyplot state)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+_PANEL = (4.5, 3.5)  # inches per panel
+_MARGINS = {"left": 0.75, "right": 0.15, "bottom": 0.55, "top": 0.35}  # inches
 
 
 def plot_curves(history: dict[str, list[float]], path: str | Path) -> None:
@@ -10,15 +13,24 @@ def plot_curves(history: dict[str, list[float]], path: str | Path) -> None:
 
     One panel per quantity: `loss`, then each metric; `val_<name>` is drawn
     beside `<name>`. Logged extras such as `learning_rate` get their own panel.
-    """
-    import matplotlib
+    The margins are fixed (no layout pass: one draw per run).
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    Example:
+
+    >>> plot_curves({"loss": [1.0, 0.5], "val_loss": [1.1, 0.7]}, "curves.png")  # doctest: +SKIP
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     names = [k for k in history if not k.startswith("val_")]
     names.sort(key=lambda k: (k != "loss", k))
-    fig, axes = plt.subplots(1, len(names), figsize=(4.5 * len(names), 3.5), squeeze=False)
+    width, height = _PANEL[0] * len(names), _PANEL[1]
+    fig = Figure(figsize=(width, height))
+    FigureCanvasAgg(fig)
+    fig.subplots_adjust(left=_MARGINS["left"] / width, right=1 - _MARGINS["right"] / width,
+                        bottom=_MARGINS["bottom"] / height, top=1 - _MARGINS["top"] / height,
+                        wspace=0.3)
+    axes = fig.subplots(1, len(names), squeeze=False)
     for ax, name in zip(axes[0], names):
         epochs = range(1, len(history[name]) + 1)
         ax.plot(epochs, history[name], label=f"train {name}")
@@ -30,6 +42,4 @@ def plot_curves(history: dict[str, list[float]], path: str | Path) -> None:
         ax.set_title(name)
         ax.grid(alpha=0.3)
         ax.legend()
-    fig.tight_layout()
     fig.savefig(path, dpi=100)
-    plt.close(fig)

@@ -82,7 +82,7 @@ def build_schedule_for(recipe, peak_lr: float, budget):
         part = config
         if phase.warmup is not None:
             if "warmup" not in type(config).model_fields:
-                raise UsageError(f"training.phases.{i}.warmup: schedule {config.name} takes no "
+                raise UsageError(f"training.phases[{i}].warmup: schedule {config.name} takes no "
                                  "warmup -> remove it, or use a schedule with a warmup "
                                  "(constant, step_decay, warmup_cosine, warmup_polynomial)")
             part = config.model_copy(update={"warmup": phase.warmup})
@@ -167,7 +167,7 @@ class FineTuning:
     def _select(self, index: int) -> tuple[set, set]:
         """`(trained backbone layer ids, frozen batch-norm layer ids)` of phase `index`."""
         phase = self.phases[index]
-        where = f"training.phases.{index}.train"
+        where = f"training.phases[{index}].train"
         backbone = self.groups.backbone
         if phase.train == "head":
             layers = []

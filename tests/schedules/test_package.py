@@ -11,6 +11,7 @@ import keras_recipes.schedules as schedules
 CLASSES = {
     "Constant": "constant",
     "OneCycle": "one_cycle",
+    "Phased": "phased",
     "StepDecay": "step_decay",
     "Warmup": "warmup",
     "WarmupCosine": "warmup_cosine",

@@ -202,6 +202,7 @@ def runs(tmp_path_factory):
     return reference, resumed, lines, (first, second)
 
 
+@pytest.mark.slow
 def test_a_run_killed_across_the_phase_boundary_resumes_bit_identical(runs):
     reference, resumed, _, (first, second) = runs
     assert first["position"] == {"epoch": 1, "step": 0}
@@ -218,6 +219,7 @@ def test_a_run_killed_across_the_phase_boundary_resumes_bit_identical(runs):
             == json.loads((resumed / "metrics.json").read_text()))
 
 
+@pytest.mark.slow
 def test_the_plan_history_and_frozen_parts_of_a_phased_run(runs):
     import csv
 

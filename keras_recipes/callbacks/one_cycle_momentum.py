@@ -118,6 +118,21 @@ def _momentum_function(schedule, shift=0.0):
         )
     if isinstance(schedule, ScaledSchedule):
         return _momentum_function(schedule.schedule, shift)
+    phases, starts = getattr(schedule, "schedules", None), getattr(schedule, "starts", None)
+    if isinstance(phases, list) and isinstance(starts, list):  # `Phased`: a cycle per phase
+        found = [_momentum_function(phase, float(start)) for phase, start in zip(phases, starts)]
+        if not found or any(f is None for f in found):
+            return None
+
+        def phased(step):
+            step = ops.cast(step, "float32") - shift
+            value = None
+            for (momentum_of, _), start in zip(found, starts):
+                here = momentum_of(ops.maximum(step, 0.0))
+                value = here if value is None else ops.where(step >= float(start), here, value)
+            return value
+
+        return phased, shift + found[-1][1]
     inner = getattr(schedule, "schedule", None)
     warmup = getattr(schedule, "warmup_steps", None)
     if isinstance(inner, keras.optimizers.schedules.LearningRateSchedule) and warmup is not None:

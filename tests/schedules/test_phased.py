@@ -50,3 +50,16 @@ def test_bad_arguments_are_refused_with_keras_style_messages():
     for kwargs, message in BAD:
         with pytest.raises(ValueError, match=message):
             Phased(**kwargs)
+
+
+def test_one_cycle_momentum_follows_each_phase_cycle():
+    from keras_recipes.callbacks.one_cycle_momentum import _momentum_function
+    from keras_recipes.schedules import OneCycle
+
+    first, second = OneCycle(0.1, 10), OneCycle(0.1, 20)
+    momentum, horizon = _momentum_function(ScaledSchedule(Phased([first, second], [0, 10])))
+    steps = np.arange(30, dtype="float32")
+    expected = np.where(steps < 10, evaluate(first.momentum, steps),
+                        evaluate(second.momentum, np.maximum(steps - 10, 0)))
+    assert horizon == 30
+    np.testing.assert_allclose(evaluate(momentum, steps), expected, rtol=1e-6)

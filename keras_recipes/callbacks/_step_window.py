@@ -39,6 +39,12 @@ class StepWindow:
         """Keras restarts the batch index at 0 every epoch."""
         self._epoch_start = self.steps_done
 
+    def restore(self, steps_done: int) -> None:
+        """Continues counting from `steps_done` steps (a resumed run, whose next epoch or
+        rest of an epoch begins there): the same steps are logged as in an uninterrupted
+        run."""
+        self.steps_done = self._epoch_start = int(steps_done)
+
     def end_batch(self, batch: int) -> bool:
         """Records that batches up to index `batch` of this epoch ran; True to log."""
         before = self.steps_done

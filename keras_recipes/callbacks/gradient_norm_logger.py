@@ -11,6 +11,21 @@ import numpy as np
 from keras_recipes._keras_compat import variable_key
 from keras_recipes.callbacks import _args, _optimizer_access, _optimizer_taps
 from keras_recipes.callbacks._step_window import StepWindow
+from keras_recipes.callbacks.stateful import count, finite_floats, set_declared_fields
+
+_MAX_NAMES = 100_000
+"""Logged names a saved state may hold (`grad_norm` plus one per trainable variable)."""
+
+
+def _counts(value) -> list:
+    """A list of at most `_MAX_NAMES` whole numbers >= 0."""
+    if not isinstance(value, list) or len(value) > _MAX_NAMES:
+        raise ValueError(f"{str(value)[:40]} -> a list of at most {_MAX_NAMES} counts")
+    return [count(v) for v in value]
+
+
+class _Fields:
+    """Where `set_state` checks the saved fields before applying them."""
 
 
 class GradientNormLogger(keras.callbacks.Callback):
@@ -49,6 +64,11 @@ class GradientNormLogger(keras.callbacks.Callback):
     - epoch logs: the mean of the values logged during the epoch (or the last
       value when none was), so History and CSVLogger record them.
 
+    Resumable: `get_state()` / `set_state()` (keras_recipes' callback state
+    protocol) carry the step count and the epoch's running sums, so a run
+    resumed at an epoch end or in the middle of an epoch logs the same steps
+    and the same epoch means as an uninterrupted one.
+
     A step that applies no update logs `nan`: one skipped by the
     `LossScaleOptimizer` because its gradients were not finite, or one that
     only accumulates gradients (`gradient_accumulation_steps`).
@@ -83,7 +103,9 @@ class GradientNormLogger(keras.callbacks.Callback):
         self._names = []
         self._tap = None
         self._window = StepWindow(self.every_n_steps)
-        self._epoch_values = []
+        self._sums = np.zeros((0,), np.float64)
+        self._counts = np.zeros((0,), np.int64)
+        self._logged = 0  # logging calls this epoch (their values may all be nan)
 
     # --- hooks -------------------------------------------------------------
 
@@ -115,6 +137,41 @@ class GradientNormLogger(keras.callbacks.Callback):
                 stacklevel=2,
             )
         self._window.reset()
+        self._clear_epoch()
+
+    # --- state protocol (resume) ---------------------------------------------
+
+    state_key = "gradient_norm_logger"
+    state_version = 1
+    state_fields = {"steps_done": count, "epoch_logged": count,
+                    "epoch_sums": finite_floats(_MAX_NAMES), "epoch_counts": _counts}
+
+    def get_state(self) -> dict:
+        """The step count and the current epoch's sums and counts of logged values."""
+        return {"version": self.state_version, "steps_done": int(self._window.steps_done),
+                "epoch_logged": int(self._logged),
+                "epoch_sums": [float(v) for v in self._sums],
+                "epoch_counts": [int(v) for v in self._counts]}
+
+    def set_state(self, state: dict) -> None:
+        """Continues from `get_state()`'s values (checked first; StateError if wrong)."""
+        from keras_recipes.errors import StateError
+
+        fields = _Fields()
+        set_declared_fields(fields, self.state_key, self.state_version, self.state_fields,
+                            state)
+        if len(fields.epoch_sums) != len(fields.epoch_counts):
+            raise StateError(f"callbacks.{self.state_key}: {len(fields.epoch_sums)} sums and "
+                             f"{len(fields.epoch_counts)} counts -> as many of each")
+        self._window.restore(fields.steps_done)
+        self._sums = np.asarray(fields.epoch_sums, np.float64)
+        self._counts = np.asarray(fields.epoch_counts, np.int64)
+        self._logged = fields.epoch_logged
+
+    def _clear_epoch(self) -> None:
+        self._sums = np.zeros((len(self._names),), np.float64)
+        self._counts = np.zeros((len(self._names),), np.int64)
+        self._logged = 0
 
     def _make_tap(self, inner, index, num_variables):
         import tensorflow as tf
@@ -152,27 +209,30 @@ class GradientNormLogger(keras.callbacks.Callback):
     # --- logging -------------------------------------------------------------
 
     def on_epoch_begin(self, epoch, logs=None):
-        self._epoch_values = []
+        # The sums were cleared at the last epoch end (or hold a resumed epoch's first
+        # batches, from `set_state`).
+        if len(self._sums) != len(self._names):
+            self._clear_epoch()
         self._window.begin_epoch()
 
     def on_train_batch_end(self, batch, logs=None):
         if self._window.end_batch(batch) and self._norms is not None:
-            values = _optimizer_access.to_numpy(self._norms)
-            self._epoch_values.append(values)
+            values = np.asarray(_optimizer_access.to_numpy(self._norms), np.float64)
+            finite = np.isfinite(values)
+            self._sums += np.where(finite, values, 0.0)
+            self._counts += finite
+            self._logged += 1
             if logs is not None:
                 logs.update(zip(self._names, (float(v) for v in values)))
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is None or self._norms is None:
             return
-        if self._epoch_values:
-            stacked = np.stack(self._epoch_values)
-            finite = np.isfinite(stacked)
-            counts = finite.sum(axis=0)
-            sums = np.where(finite, stacked, 0.0).sum(axis=0)
-            values = [s / c if c else math.nan for s, c in zip(sums, counts)]
+        if self._logged:
+            values = [s / c if c else math.nan for s, c in zip(self._sums, self._counts)]
         else:
             values = _optimizer_access.to_numpy(self._norms)
+        self._clear_epoch()
         logs.update(zip(self._names, (float(v) for v in values)))
 
 

@@ -150,6 +150,24 @@ def test_rejects_bad_arguments():
             GradientNormLogger(**kwargs)
 
 
+def test_state_round_trips_and_a_bad_state_is_refused():
+    # A run resumed mid-epoch continues the step count and the epoch's sums
+    # (tests/reliability/test_kill_points.py checks history.csv's grad_norm end to end).
+    from keras_recipes.errors import StateError
+
+    logger = GradientNormLogger(every_n_steps=10)
+    state = {"version": 1, "steps_done": 12, "epoch_logged": 1, "epoch_sums": [0.5],
+             "epoch_counts": [1]}
+    logger.set_state(state)
+    assert logger.get_state() == state and logger._window.steps_done == 12
+    for bad, match in ((dict(epoch_sums=[float("nan")]), "epoch_sums"),
+                       (dict(epoch_counts=[1, 2]), "1 sums and 2 counts"),
+                       (dict(steps_done=-1), "steps_done"), (dict(version=2), "version")):
+        with pytest.raises(StateError, match=match):
+            logger.set_state({**state, **bad})
+    assert logger.get_state() == state  # a refused state changes nothing
+
+
 def test_steps_skipped_by_loss_scaling_log_nan():
     keras.utils.set_random_seed(9)
     x, y = regression_data(32)

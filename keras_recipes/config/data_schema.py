@@ -107,7 +107,8 @@ class CsvData(DataBase):
     stream: Union[bool, Literal["auto"]] = Field(
         "auto", description="Read the file with tf.data every epoch instead of holding it in "
         "memory (one scan types and labels it; statistics from the same training rows); "
-        "`auto` streams files over 256 MiB.")
+        "`auto` streams a file whose in-memory copy (~22x its size) would exceed a quarter "
+        "of RAM.")
 
 
 @DATA_SOURCES.register

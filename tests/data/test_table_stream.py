@@ -185,7 +185,7 @@ def _rows_float(ds):
 def test_auto_streams_files_over_the_threshold(tmp_path, monkeypatch):
     file = _write_table(tmp_path / "t.csv", rows=20)
     assert table_stream.resolve_stream(types.SimpleNamespace(stream="auto"), file) is False
-    monkeypatch.setattr(table_stream, "STREAM_AUTO_BYTES", file.stat().st_size - 1)
+    monkeypatch.setattr(table_stream, "IN_MEMORY_FACTOR", (8 << 30) // file.stat().st_size + 1)
     assert table_stream.resolve_stream(types.SimpleNamespace(stream="auto"), file) is True
     assert table_stream.resolve_stream(types.SimpleNamespace(stream=False), file) is False
 

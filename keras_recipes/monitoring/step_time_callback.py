@@ -53,6 +53,8 @@ class StepTimeBreakdown(keras.callbacks.Callback):
         self._in_fit = False
         self._host_calls = 0.0
         self._batch_begin = None
+        self._examples = None
+        self._tokens_per_example = 0
         self.last: Optional[Breakdown] = None
         """The last epoch's breakdown."""
 
@@ -73,6 +75,7 @@ class StepTimeBreakdown(keras.callbacks.Callback):
             from keras_recipes.monitoring.flops import train_flops
 
             self.flops_per_example = train_flops(self.model)
+        self._tokens_per_example = _sequence_length(self.model)
 
     def on_train_end(self, logs=None):
         self._in_fit = False
@@ -82,6 +85,7 @@ class StepTimeBreakdown(keras.callbacks.Callback):
             self._mark = time.time()
         self._validation = 0.0
         self._host_calls = 0.0
+        self._examples = None
         if self.clock is not None:
             self.clock.take()  # nothing from before this epoch
 
@@ -95,6 +99,8 @@ class StepTimeBreakdown(keras.callbacks.Callback):
     def on_test_begin(self, logs=None):
         if self._in_fit:
             self._test_begin = time.time()
+            if self._examples is None:  # before validation resets the loss tracker
+                self._examples = _examples_seen(self.model)
 
     def on_test_end(self, logs=None):
         if self._in_fit and self._test_begin is not None:
@@ -104,16 +110,17 @@ class StepTimeBreakdown(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         now = time.time()
         cycle, self._mark = now - (self._mark or now), now
+        examples = self._examples if self._examples is not None else _examples_seen(self.model)
+        tokens = examples * self._tokens_per_example
         reading = self.clock.take() if self.clock is not None else None
         if reading is not None and reading.calls:
             breakdown = Breakdown(reading.wait, reading.compute, reading.dispatch,
                                   max(cycle - self._validation - reading.in_calls, 0.0),
-                                  self._validation, reading.in_calls,
-                                  samples=reading.examples, tokens=reading.tokens)
+                                  self._validation, reading.in_calls, examples, tokens)
         else:  # not a RecipeModel: only the host's view (the calls as a whole)
             breakdown = Breakdown(None, self._host_calls, None,
                                   max(cycle - self._validation - self._host_calls, 0.0),
-                                  self._validation, self._host_calls)
+                                  self._validation, self._host_calls, examples, tokens)
         self.last = breakdown
         values = self._logs(breakdown)
         if logs is not None:
@@ -138,14 +145,14 @@ class StepTimeBreakdown(keras.callbacks.Callback):
             share = b.input_share
             logs.update(time_input_s=b.input, time_dispatch_s=b.dispatch,
                         input_share=nan if share is None else share)
-            rate = b.samples / b.training if b.training > 0 else nan
-            logs["samples_per_s"] = rate
-            if b.tokens:
-                logs["tokens_per_s"] = b.tokens / b.training if b.training > 0 else nan
-            if self.flops_per_example:
-                logs["flops_per_s"] = self.flops_per_example * rate
-                if self.peak_flops:
-                    logs["mfu"] = logs["flops_per_s"] / self.peak_flops
+        rate = b.samples / b.training if b.training > 0 else nan
+        logs["samples_per_s"] = rate
+        if self._tokens_per_example:
+            logs["tokens_per_s"] = rate * self._tokens_per_example
+        if self.flops_per_example:
+            logs["flops_per_s"] = self.flops_per_example * rate
+            if self.peak_flops:
+                logs["mfu"] = logs["flops_per_s"] / self.peak_flops
         return {k: float(v) for k, v in logs.items()}
 
 
@@ -160,3 +167,23 @@ class DropLogKeys(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         for key in self.keys:
             (logs or {}).pop(key, None)
+
+
+def _examples_seen(model) -> float:
+    """Training examples in the epoch so far: the `loss` tracker's count (each step adds its
+    batch size; summed over replicas), read once per epoch. 0 when there is none."""
+    from keras_recipes import _keras_compat as compat
+
+    try:
+        return float(keras.ops.convert_to_numpy(compat.loss_tracker(model).count))
+    except (AttributeError, compat.KerasCompatError, TypeError, ValueError):
+        return 0.0
+
+
+def _sequence_length(model) -> int:
+    """Token positions per example: the length of an integer input of rank 2 (token ids),
+    0 for other inputs or an unknown length."""
+    inputs = getattr(model, "inputs", None) or []
+    if len(inputs) != 1 or len(inputs[0].shape) != 2 or inputs[0].shape[1] is None:
+        return 0
+    return int(inputs[0].shape[1]) if "int" in str(inputs[0].dtype) else 0

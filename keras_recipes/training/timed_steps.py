@@ -53,10 +53,6 @@ class ClockReading:
     """Wall time inside the train function (wait + compute + dispatch)."""
     steps: int = 0
     calls: int = 0
-    examples: int = 0
-    """Training examples in those steps (this worker's)."""
-    tokens: int = 0
-    """Sequence positions in them: integer inputs of rank 2 (token ids), else 0."""
 
 
 class StepClock:
@@ -79,9 +75,8 @@ class StepClock:
         begin = np.array([c[0] for c in calls])
         end = np.array([c[2] for c in calls])
         timing = np.array([np.asarray(c[1]) for c in calls], dtype=np.float64)
-        wait, compute, start, last, steps, examples, tokens = timing.T
-        return ClockReading(examples=int(examples.sum()), tokens=int(tokens.sum()),
-
+        wait, compute, start, last, steps = timing.T
+        return ClockReading(
             wait=float(wait.sum()), compute=float(compute.sum()),
             dispatch=float(np.maximum(start - begin, 0).sum() + np.maximum(end - last, 0).sum()),
             in_calls=float((end - begin).sum()), steps=int(steps.sum()), calls=len(calls))
@@ -115,6 +110,10 @@ def timed_train_function(model, clock: StepClock, fallback):
             lambda v: None if isinstance(v, tf.experimental.Optional) else v, data))
 
     steps_per_execution = int(model.steps_per_execution or 1)
+    # On an accelerator a step's ops return once queued: copying an output to the host
+    # makes the end timestamp wait for the step to finish. On a CPU they run in place.
+    accelerator = bool(tf.config.list_logical_devices("GPU")
+                       or tf.config.list_logical_devices("TPU"))
 
     @tf.function(reduce_retracing=True)
     def multi_step(iterator):
@@ -128,38 +127,54 @@ def timed_train_function(model, clock: StepClock, fallback):
                                   one_step.get_concrete_function(spec).structured_outputs))
         zero = tf.constant(0.0, tf.float64)
 
-        def cond(i, outputs, batch, wait, compute, last, examples, tokens):
+        def cond(i, outputs, batch, wait, compute, last):
             return tf.logical_and(i < steps_per_execution, batch.has_value())
 
-        def body(i, outputs, batch, wait, compute, last, examples, tokens):
-            data = batch.get_value()
-            counted, positions = _counts(data, strategy)
-            with tf.control_dependencies(_tensors(data) + [last]):
-                t0 = tf.timestamp()  # the batch is there and the previous step is done
-            with tf.control_dependencies([t0]):
-                new_outputs = step(data)
-            with tf.device("/CPU:0"):  # an accelerator's step has finished, not only queued
-                done = [tf.identity(t) for t in tf.nest.flatten(new_outputs)[:1]]
-            with tf.control_dependencies(done + tf.nest.flatten(new_outputs)):
-                t1 = tf.timestamp()
+        def body(i, outputs, batch, wait, compute, last):
+            new_outputs, t0, t1 = timed_step(batch.get_value(), last)
             following = tf.cond(i + 1 < steps_per_execution,
                                 iterator.get_next_as_optional, lambda: batch)
-            return (i + 1, new_outputs, following, wait + (t0 - last),
-                    compute + (t1 - t0), t1, examples + counted, tokens + positions)
+            return (i + 1, new_outputs, following, wait + (t0 - last), compute + (t1 - t0), t1)
 
-        steps, outputs, _, wait, compute, last, examples, tokens = tf.while_loop(
-            cond, body, [tf.constant(0), outputs, first, zero, zero, start, zero, zero])
-        timing = tf.stack([wait, compute, start, last, tf.cast(steps, tf.float64), examples,
-                           tokens])
-        return outputs, steps, timing
+        steps, outputs, _, wait, compute, last = tf.while_loop(
+            cond, body, [tf.constant(0), outputs, first, zero, zero, start])
+        return outputs, steps, tf.stack([wait, compute, start, last, tf.cast(steps, tf.float64)])
+
+    def timed_step(data, previous_end):
+        """`(outputs, t0, t1)`: t0 once the batch is there and the previous step is done."""
+        with tf.control_dependencies(_tensors(data) + [previous_end]):
+            t0 = tf.timestamp()
+        with tf.control_dependencies([t0]):
+            outputs = step(data)
+        done = []
+        if accelerator:
+            with tf.device("/CPU:0"):  # the step has finished, not only been queued
+                done = [tf.identity(t) for t in tf.nest.flatten(outputs)[:1]]
+        with tf.control_dependencies(done + tf.nest.flatten(outputs)):
+            t1 = tf.timestamp()
+        return outputs, t0, t1
+
+    @tf.function(reduce_retracing=True)
+    def one_timed_step(iterator):
+        """`steps_per_execution: 1`: one step, no loop (as Keras does); the end of the data
+        raises `OutOfRangeError` from `get_next`, which `fit` takes as the epoch's end."""
+        start = tf.timestamp()
+        with tf.control_dependencies([start]):
+            data = iterator.get_next()
+        outputs, t0, t1 = timed_step(data, start)
+        one = tf.constant(1.0, tf.float64)
+        return outputs, tf.constant(1), tf.stack([t0 - start, t1 - t0, start, t1, one])
 
     def function(iterator):
         if not isinstance(iterator, (tf.data.Iterator, tf.distribute.DistributedIterator)):
             return fallback(iterator)
         begin = time.time()
-        outputs, steps, timing = multi_step(iterator)
-        if int(steps) == 0:
-            raise StopIteration
+        if steps_per_execution == 1:
+            outputs, _, timing = one_timed_step(iterator)
+        else:
+            outputs, steps, timing = multi_step(iterator)
+            if int(steps) == 0:
+                raise StopIteration
         clock.record(begin, timing, time.time())
         return outputs
 
@@ -172,23 +187,6 @@ def _tensors(structure) -> list:
 
     return [t for t in tf.nest.flatten(structure, expand_composites=True)
             if isinstance(t, tf.Tensor) and t.dtype != tf.variant]
-
-
-def _counts(data, strategy):
-    """`(examples, token positions)` in one batch (float64): the first input's batch size
-    summed over this worker's replicas; positions are batch x length of an integer
-    input of rank 2 (token ids), 0 for other inputs."""
-    import keras
-    import tensorflow as tf
-
-    x = keras.utils.unpack_x_y_sample_weight(data)[0] if isinstance(data, tuple) else data
-    first = tf.nest.flatten(x)[0]
-    parts = (strategy.experimental_local_results(first)
-             if isinstance(first, tf.distribute.DistributedValues) else [first])
-    examples = tf.add_n([tf.cast(tf.shape(p)[0], tf.float64) for p in parts])
-    if parts[0].shape.rank == 2 and parts[0].dtype.is_integer:
-        return examples, tf.add_n([tf.cast(tf.size(p), tf.float64) for p in parts])
-    return examples, tf.constant(0.0, tf.float64)
 
 
 def _without_optionals(spec):

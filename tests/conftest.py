@@ -29,7 +29,14 @@ def pytest_collection_modifyitems(config, items):
     """Under pytest-xdist (`-n 2 --dist loadgroup`, pyproject's default), the tests that
     share a module- or session-scoped fixture of this suite run in one worker, so the
     shared set-up (a training, a wheel build) is paid once, not once per worker. The
-    group (shown after `@` in the test's id) is the fixture's module or folder."""
+    group (shown after `@` in the test's id) is the fixture's module or folder.
+
+    In a worker, modules with a slow or multiprocess test are handed out first (module
+    order otherwise kept), so the long ones do not end the run on one core."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        heavy = {_module(item) for item in items if item.get_closest_marker("slow")
+                 or item.get_closest_marker("multiprocess")}
+        items.sort(key=lambda item: _module(item) not in heavy)  # stable
     for item in items:
         if item.get_closest_marker("xdist_group") is not None:
             continue
@@ -39,6 +46,10 @@ def pytest_collection_modifyitems(config, items):
                         if d.baseid.startswith("tests") and d.scope != "function")
         if shared:
             item.add_marker(pytest.mark.xdist_group(Path(shared[0]).stem))
+
+
+def _module(item) -> str:
+    return item.nodeid.split("::")[0]
 
 
 @pytest.fixture

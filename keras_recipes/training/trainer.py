@@ -378,9 +378,19 @@ def _train(recipe: Recipe, run_dir: Path, echo, verbose, started: float,
 
     metrics = with_target_units(metrics, model, data, recipe.training)  # regression: y units
     write_json_atomic(run_dir / "metrics.json", metrics)
+    from keras_recipes.training.recovery_check import check_recovered_run
+
+    # A run that rolled back and ends no better than a constant failed (exit 1).
+    check_recovered_run(loop.guard, model, data, metrics, _lr_factor(prepared.lr_factor))
     seconds = time.time() - started
     echo(_metrics_line(metrics) + f" ({seconds:.1f} s)")
     return TrainResult(model, metrics, history, run_dir, seconds, spec)
+
+
+def _lr_factor(variable) -> float:
+    import keras
+
+    return 1.0 if variable is None else float(keras.ops.convert_to_numpy(variable))
 
 
 def _metrics_line(metrics: dict) -> str:

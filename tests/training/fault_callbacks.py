@@ -46,9 +46,23 @@ class PoisonAtStep(keras.callbacks.Callback):
             kernel.assign(np.full(kernel.shape, np.nan, np.float32))
 
 
+class PoisonThenFlatten(PoisonAtStep):
+    """Poisons once after update `step`; after the rollback that follows, zeroes every
+    weight: the run recovers but can no longer learn more than a constant."""
+
+    def on_train_begin(self, logs=None):
+        if not self.left:  # a fit after the poisoned one: the rollback's
+            for variable in self.model.trainable_variables:
+                variable.assign(np.zeros(variable.shape, variable.dtype))
+
+
 def kill_at_step():
     return KillAtStep()
 
 
 def poison_at_step(step: int, run_dir: str = "", times: int = 1):
     return PoisonAtStep(step, run_dir, times)
+
+
+def poison_then_flatten(step: int):
+    return PoisonThenFlatten(step)

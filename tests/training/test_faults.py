@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 
 import numpy as np
 import pytest
@@ -17,7 +18,9 @@ POISON = "tests.training.fault_callbacks:poison_at_step"
 
 def _recipe(run_dir, times=1, **training):
     # 7 updates per epoch; the first kernel becomes NaN after update 17 (epoch 3).
+    # A learning rate at which the tiny model learns (a recovered run must beat a constant).
     return validate_dict(deep_merge(TINY, {
+        "optimizer": {"learning_rate": 0.03},
         "training": {"epochs": 4, **training},
         "callbacks": {"early_stopping": False,
                       "checkpoint": {"monitor": "val_loss", "write_interval_s": 0},
@@ -51,6 +54,26 @@ def test_rollback_restores_the_last_good_state_lowers_the_lr_and_completes(tmp_p
     assert json.loads((tmp_path / "status.json").read_text())["status"] == "completed"
     assert len(result.history["loss"]) == 4 and np.isfinite(result.history["loss"]).all()
     assert all(np.isfinite(w).all() for w in result.model.get_weights())
+
+
+def test_a_run_that_recovers_into_a_useless_model_fails_not_completes(tmp_path):
+    # NaN after update 3 (epoch 1): rolled back to the start, then every weight is zeroed,
+    # so the rest of the run can only learn the class prior: no better than a constant.
+    recipe = validate_dict(deep_merge(TINY, {
+        "training": {"epochs": 2, "on_nan": "rollback", "max_rollbacks": 1},
+        "callbacks": {"early_stopping": False, "custom": [{
+            "python": "tests.training.fault_callbacks:poison_then_flatten",
+            "args": {"step": 3}}]}}))
+    with pytest.raises(TrainingError) as caught:
+        train(recipe, tmp_path, echo=lambda _: None)
+    text = str(caught.value)
+    assert re.search(r"recovered from its faults by 1 rollback\(s\) \(learning-rate factor now "
+                     r"0\.1\) but its model is no better than a constant: val accuracy "
+                     r"[0-9.]+ vs [0-9.]+ always predicting the most frequent class", text), text
+    status = json.loads((tmp_path / "status.json").read_text())
+    assert status["status"] == "failed" and "no better than a constant" in status["error"]
+    metrics = json.loads((tmp_path / "metrics.json").read_text())  # kept for inspection
+    assert metrics["val"]["accuracy"] < 0.5
 
 
 def test_rollback_gives_up_after_max_rollbacks(tmp_path):

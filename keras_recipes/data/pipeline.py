@@ -189,8 +189,8 @@ def _stateless_shuffle(examples, window: int, seed, chunked: bool = False):
                                                          seed=tf.stack([seed, index]))
         return tf.nest.map_structure(lambda t: tf.gather(t, order), batch)
 
-    if chunked:
-        return examples.rebatch(window).enumerate().map(permute)
+    if chunked:  # the next window is read while this one trains
+        return examples.rebatch(window).enumerate().map(permute).prefetch(1)
     return examples.batch(window).enumerate().map(permute).unbatch()
 
 

@@ -12,13 +12,14 @@ next (so the previous epoch's end-of-epoch work is in it), is split into:
 | `time_dispatch_s` | launching the compiled calls and returning their outputs |
 | `time_callbacks_s` | the host between calls: Keras' loop, every callback, epoch-end work |
 | `time_validation_s` | the validation pass |
+| `time_train_s` | instead of the four above when the steps are not timed (not a `RecipeModel`, or op determinism) |
 | `input_share` | `time_input_s` / (input + compute + dispatch): the step time spent waiting |
 | `samples_per_s`, `tokens_per_s` | training examples (token positions) per second of training time |
 | `flops_per_s`, `mfu` | model FLOP/s (3 x forward FLOPs x samples/s) and its share of the accelerators' peak |
 
-The wait and compute split needs a `RecipeModel` (its train function is
-timed in the graph); for other models `time_compute_s` is the train
-function's host time as a whole and the input keys are absent.
+The split needs a `RecipeModel` (its train function is timed in the graph);
+other models get `time_train_s`, `time_validation_s` and the rates, and no
+verdict.
 
 Example:
 
@@ -42,7 +43,7 @@ HOST_BOUND = 0.3
 """Dispatch + callbacks at or above this share of training time is `host-bound`."""
 
 TIME_KEYS = ("time_input_s", "time_compute_s", "time_dispatch_s", "time_callbacks_s",
-             "time_validation_s")
+             "time_validation_s", "time_train_s")
 RATE_KEYS = ("input_share", "samples_per_s", "tokens_per_s", "flops_per_s", "mfu")
 KEYS = TIME_KEYS + RATE_KEYS
 """Every key `StepTimeBreakdown` adds to the epoch logs."""
@@ -57,7 +58,8 @@ class Breakdown:
     input: Optional[float]
     compute: Optional[float]
     dispatch: Optional[float]
-    callbacks: float
+    callbacks: Optional[float]
+    """None (with input, compute and dispatch) when the steps are not timed."""
     validation: float
     in_calls: float
     """Inside the train function (input + compute + dispatch when those are known)."""
@@ -67,7 +69,7 @@ class Breakdown:
     @property
     def training(self) -> float:
         """Wall time of the training part (everything but validation)."""
-        return self.in_calls + self.callbacks
+        return self.in_calls + (self.callbacks or 0.0)
 
     @property
     def input_share(self) -> Optional[float]:
@@ -79,7 +81,9 @@ class Breakdown:
     @property
     def host_share(self) -> float:
         """Share of training time spent outside the compiled steps (dispatch, callbacks)."""
-        return ((self.dispatch or 0.0) + self.callbacks) / self.training if self.training else 0.0
+        if self.callbacks is None or not self.training:
+            return 0.0
+        return ((self.dispatch or 0.0) + self.callbacks) / self.training
 
     @classmethod
     def from_history(cls, history: dict, skip_first: bool = True) -> Optional["Breakdown"]:
@@ -122,8 +126,7 @@ def verdict(breakdown: Breakdown) -> str:
                 "extras) -> longer epochs, fewer per-batch callbacks, "
                 "callbacks.checkpoint.write_interval_s")
     if share is None:
-        return (f"step-bound: {1 - breakdown.host_share:.0%} of training time in the train "
-                "function (waiting for data and computing are not told apart for this model)")
+        return "not measured: the steps of this model are not timed"
     compute = (breakdown.compute or 0.0) / breakdown.in_calls if breakdown.in_calls else 0.0
     return (f"compute-bound: {compute:.0%} of step time in the compiled step, {share:.0%} "
             "waiting for data -> mixed precision, XLA, a larger batch or a smaller model")

@@ -29,9 +29,11 @@ class StepTimeBreakdown(keras.callbacks.Callback):
     """Adds the epoch's time breakdown and throughput to the epoch logs and `path`.
 
     Put it before the callbacks that write the logs (`MetricScalars`); with a
-    `RecipeModel` it switches on the timed train function (retracing it once;
-    not under TensorFlow's op determinism, which refuses `tf.timestamp`: then
-    only the host-side keys are logged).
+    `RecipeModel` it switches on the timed train function (retracing it once).
+    Other models, and TensorFlow's op determinism (which refuses
+    `tf.timestamp`), get `time_train_s`, `time_validation_s` and the rates only.
+    It has no per-batch hook, so Keras keeps dispatching batch-end callbacks
+    asynchronously.
 
     Args:
         path: a CSV file to append one row per epoch to (`epoch` and the keys), or None.
@@ -51,8 +53,6 @@ class StepTimeBreakdown(keras.callbacks.Callback):
         self._validation = 0.0
         self._test_begin = None
         self._in_fit = False
-        self._host_calls = 0.0
-        self._batch_begin = None
         self._examples = None
         self._tokens_per_example = 0
         self.last: Optional[Breakdown] = None
@@ -84,17 +84,9 @@ class StepTimeBreakdown(keras.callbacks.Callback):
         if self._mark is None:
             self._mark = time.time()
         self._validation = 0.0
-        self._host_calls = 0.0
         self._examples = None
         if self.clock is not None:
             self.clock.take()  # nothing from before this epoch
-
-    def on_train_batch_begin(self, batch, logs=None):
-        self._batch_begin = time.time()
-
-    def on_train_batch_end(self, batch, logs=None):
-        if self._batch_begin is not None:
-            self._host_calls += time.time() - self._batch_begin
 
     def on_test_begin(self, logs=None):
         if self._in_fit:
@@ -117,10 +109,9 @@ class StepTimeBreakdown(keras.callbacks.Callback):
             breakdown = Breakdown(reading.wait, reading.compute, reading.dispatch,
                                   max(cycle - self._validation - reading.in_calls, 0.0),
                                   self._validation, reading.in_calls, examples, tokens)
-        else:  # not a RecipeModel: only the host's view (the calls as a whole)
-            breakdown = Breakdown(None, self._host_calls, None,
-                                  max(cycle - self._validation - self._host_calls, 0.0),
-                                  self._validation, self._host_calls, examples, tokens)
+        else:  # not a RecipeModel (or op determinism): training and validation time only
+            breakdown = Breakdown(None, None, None, None, self._validation,
+                                  max(cycle - self._validation, 0.0), examples, tokens)
         self.last = breakdown
         values = self._logs(breakdown)
         if logs is not None:
@@ -139,12 +130,14 @@ class StepTimeBreakdown(keras.callbacks.Callback):
     def _logs(self, b: Breakdown) -> dict:
         """The same keys every epoch (CSVLogger fixes its columns at the first)."""
         nan = float("nan")
-        logs = {"time_compute_s": b.compute, "time_callbacks_s": b.callbacks,
-                "time_validation_s": b.validation}
+        logs = {"time_validation_s": b.validation}
         if b.input is not None:
             share = b.input_share
-            logs.update(time_input_s=b.input, time_dispatch_s=b.dispatch,
+            logs.update(time_input_s=b.input, time_compute_s=b.compute,
+                        time_dispatch_s=b.dispatch, time_callbacks_s=b.callbacks,
                         input_share=nan if share is None else share)
+        else:
+            logs["time_train_s"] = b.training
         rate = b.samples / b.training if b.training > 0 else nan
         logs["samples_per_s"] = rate
         if self._tokens_per_example:

@@ -146,7 +146,9 @@ def predict_run(run_dir, input_path, out=None, top: Optional[int] = None,
 
     Raises:
         UsageError: a bad argument, or INPUT cannot hold this model's inputs.
-        DataError: some examples could not be read (the others are written first).
+        DataError: some examples could not be read. With `out`, nothing is written (a
+            partial file would pass for a complete one); on standard output the readable
+            examples' rows have been printed.
     """
     from keras_recipes.serving.inputs import RawSignature, read_records
 
@@ -193,13 +195,14 @@ def predict_run(run_dir, input_path, out=None, top: Optional[int] = None,
             if len(pending) >= batch_size:
                 flush()
         flush()
-    if problems:
-        listed = "; ".join(problems[:MAX_LISTED_PROBLEMS])
-        more = len(problems) - MAX_LISTED_PROBLEMS
-        where = f" to {out}" if out else ""
-        raise DataError(f"predict: {len(problems)} example(s) of {input_path} could not be read "
-                        f"({written} prediction(s) written{where}): {listed}"
-                        + (f"; and {more} more" if more > 0 else ""))
+        if problems:  # inside the atomic write: --out is not written (an old file stays)
+            listed = "; ".join(problems[:MAX_LISTED_PROBLEMS])
+            more = len(problems) - MAX_LISTED_PROBLEMS
+            done = (f"{out} not written" if out is not None
+                    else f"{written} prediction(s) printed")
+            raise DataError(f"predict: {len(problems)} example(s) of {input_path} could not be "
+                            f"read ({done}; fix or remove them and rerun): {listed}"
+                            + (f"; and {more} more" if more > 0 else ""))
     if written == 0:
         raise UsageError(f"predict: INPUT {str(input_path)!r} holds no examples -> "
                          f"{signature.describe()}")

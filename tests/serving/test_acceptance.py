@@ -205,10 +205,11 @@ def test_unreadable_rows_and_files_are_reported_and_the_rest_written(runs, capsy
                  "--out", str(root / "bad_pred.csv")])
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1, err
-    assert ("2 example(s) of" in err and "(2 prediction(s) written to" in err
+    assert ("2 example(s) of" in err and "bad_pred.csv not written; fix or remove them" in err
             and "line 3, column 'age': 'forty' -> a number" in err
             and "line 4: 3 cells -> 5, one per column of the header" in err), err
-    assert [r["input"] for r in read_predictions(root / "bad_pred.csv")] == ["line 2", "line 5"]
+    assert not (root / "bad_pred.csv").exists()  # no partial file that looks complete
+    assert not list(root.glob(".bad_pred.csv.*"))  # nor its temporary file
 
     (root / "digits" / "seven" / "zz_broken.png").write_bytes(b"not an image")
     try:
@@ -218,7 +219,7 @@ def test_unreadable_rows_and_files_are_reported_and_the_rest_written(runs, capsy
         (root / "digits" / "seven" / "zz_broken.png").unlink()
     err = capsys.readouterr().err
     assert code == 2 and "zz_broken.png: not a readable image" in err
-    assert len(read_predictions(root / "sevens_broken.csv")) == len(runs["sevens"])
+    assert not (root / "sevens_broken.csv").exists()
 
 
 def test_a_trained_regression_run_reports_and_predicts_in_target_units(tmp_path):

@@ -38,8 +38,13 @@ def test_text_file_one_example_per_line_and_undecodable_lines_reported(text_run,
                  str(tmp_path / "out.csv")])
     assert code == 2
     assert "line 5: not UTF-8 text -> one UTF-8 example per line" in capsys.readouterr().err
+    assert not (tmp_path / "out.csv").exists()  # no partial file
+    del lines[4]  # without the undecodable line
+    (tmp_path / "reviews.txt").write_bytes(b"\n".join(lines) + b"\n")
+    assert main(["predict", str(run), str(tmp_path / "reviews.txt"), "--out",
+                 str(tmp_path / "out.csv")]) == 0
     rows = read_predictions(tmp_path / "out.csv")
-    assert [r["input"] for r in rows] == ["line 1", "line 2", "line 3", "line 4", "line 6"]
+    assert [r["input"] for r in rows] == ["line 1", "line 2", "line 3", "line 4", "line 5"]
     expected = np.asarray(network(pre(np.array(TEXTS + [""]))))
     np.testing.assert_allclose([[float(r["probability_neg"]), float(r["probability_pos"])]
                                 for r in rows], expected, atol=1e-6)

@@ -267,8 +267,10 @@ def prepare(recipe: Recipe, echo: Callable[[str], None] = print) -> Prepared:
     echo(plan.describe(recipe))
 
     with strategy.scope():
-        model = _with_recipe_train_step(build_model(recipe.model, spec, budget.total_updates),
-                                        recipe)
+        network = build_model(recipe.model, spec, budget.total_updates)
+        if getattr(network, "plan_line", ""):  # model.type pretrained: where the backbone is from
+            echo(network.plan_line)
+        model = _with_recipe_train_step(network, recipe)
         from keras_recipes.callbacks import plateau_scalable
 
         from keras_recipes.training.phases import build_fine_tuning, build_schedule_for

@@ -210,6 +210,8 @@ def test_a_run_folder_is_fine_tuned_into_a_new_task_end_to_end(cnn_run, tmp_path
     (tmp_path / "run").mkdir()
     lines = []
     train(recipe, tmp_path / "run", echo=lines.append)
+    assert any(line.startswith("backbone: network from ") and "cut at the input of "
+               "'output_logits'" in line for line in lines), lines
     handback = keras.saving.load_model(tmp_path / "run" / "model.keras")
     probabilities = np.asarray(handback(x[:4]))
     assert probabilities.shape == (4, 3)

@@ -182,7 +182,7 @@ def _state(run_dir):
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    """An uninterrupted run, and one killed at the phase boundary and again inside phase 2."""
+    """An uninterrupted run, and one killed inside phase 2 and resumed."""
     from keras_recipes.config.schema import Recipe
     from keras_recipes.training.trainer import train
 
@@ -191,24 +191,18 @@ def runs(tmp_path_factory):
     lines = []
     train(recipe, reference, echo=lines.append)
     resumed = tmp_path_factory.mktemp("resumed")
-    with pytest.raises(KeyboardInterrupt):  # 6 updates per epoch: killed after update 7
-        train(recipe, resumed, echo=lambda line: None, extra_callbacks=[_Kill(7)])
-    first = _state(resumed)[0]
-    with pytest.raises(KeyboardInterrupt):  # resumed at (1, 0), killed inside phase 2
-        train(recipe, resumed, echo=lambda line: None, extra_callbacks=[_Kill(9)],
-              resume_from=resumed / "state.npz")
-    second = _state(resumed)[0]
+    with pytest.raises(KeyboardInterrupt):  # 6 updates per epoch: killed after update 9
+        train(recipe, resumed, echo=lambda line: None, extra_callbacks=[_Kill(9)])
+    killed = _state(resumed)[0]
     train(recipe, resumed, echo=lambda line: None, resume_from=resumed / "state.npz")
-    return reference, resumed, lines, (first, second)
+    return reference, resumed, lines, killed
 
 
 @pytest.mark.slow
-def test_a_run_killed_across_the_phase_boundary_resumes_bit_identical(runs):
-    reference, resumed, _, (first, second) = runs
-    assert first["position"] == {"epoch": 1, "step": 0}
-    assert first["callbacks"]["phases"] == {"version": 1, "phase": 0, "plan": [1, 1]}
-    assert second["position"] == {"epoch": 1, "step": 2}
-    assert second["callbacks"]["phases"]["phase"] == 1
+def test_a_run_killed_in_phase_two_resumes_bit_identical(runs):
+    reference, resumed, _, killed = runs
+    assert killed["position"] == {"epoch": 1, "step": 2}
+    assert killed["callbacks"]["phases"] == {"version": 1, "phase": 1, "plan": [1, 1]}
     meta_a, arrays_a = _state(reference)
     meta_b, arrays_b = _state(resumed)
     assert meta_a["position"] == meta_b["position"] == {"epoch": 2, "step": 0}
@@ -217,6 +211,30 @@ def test_a_run_killed_across_the_phase_boundary_resumes_bit_identical(runs):
         np.testing.assert_array_equal(arrays_a[key], arrays_b[key], err_msg=key)
     assert (json.loads((reference / "metrics.json").read_text())
             == json.loads((resumed / "metrics.json").read_text()))
+
+
+def test_a_resume_at_the_phase_boundary_restarts_the_moments_like_the_uninterrupted_run():
+    from keras_recipes.training import state as run_state
+
+    def adam(schedule):
+        return keras.optimizers.Adam(schedule, epsilon=EPS)
+
+    x, y = _batch(2)
+    model, fine = _fine_tuning(adam)
+    fine.enter(0, 0)
+    for _ in range(STEPS):
+        model.train_on_batch(x, y)
+    saved = run_state.capture(model, None, {"epoch": 1, "step": 0}, [fine.logger])
+    fine.enter(1, 0)
+    model.train_on_batch(x, y)
+    again, fine_again = _fine_tuning(adam)  # a new process: restore, then enter phase 2
+    run_state.restore(again, None, saved, [fine_again.logger])
+    assert fine_again.logger.phase == 0
+    fine_again.enter(1, 0)
+    again.train_on_batch(x, y)
+    for a, b in zip(model.get_weights(), again.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    assert any(np.any(v.numpy()) for v in model.optimizer.variables[1:])
 
 
 @pytest.mark.slow

@@ -296,8 +296,10 @@ class FineTuning:
         for i, (phase, span, counts) in enumerate(zip(self.phases, self.spans, self.counts)):
             head, backbone = counts["head"], counts["backbone"]
             train = phase.train if isinstance(phase.train, str) else (
-                f"last {phase.train.last_blocks} blocks" if phase.train.last_blocks
-                else f"layers matching {phase.train.pattern!r}")
+                f"last {phase.train.last_blocks} blocks "
+                f"({_names(self.groups.backbone[-phase.train.last_blocks:])})"
+                if phase.train.last_blocks else
+                f"{len(self._selected[i][0])} layers matching {phase.train.pattern!r}")
             warmup = ("schedule's warmup" if phase.warmup is None
                       else f"warmup {_duration(phase.warmup)}")
             bn = _frozen_bn_text(self, i)

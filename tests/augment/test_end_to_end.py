@@ -17,7 +17,7 @@ def test_digits_cnn_with_crop_rotation_and_mixup_trains_mirrored(tmp_path):
         "data": {"batch_size": 32, "augment": [
             {"name": "crop", "padding": 1}, {"name": "rotation", "degrees": 10},
             {"name": "mixup", "alpha": 0.2, "probability": 0.5}]},
-        "schedule": {"warmup": {"epochs": 1}}, "training": {"epochs": 8, "verbose": 0},
+        "schedule": {"warmup": {"epochs": 1}}, "training": {"epochs": 4, "verbose": 0},
         "callbacks": {"tensorboard": False},
         "distribute": {"strategy": "mirrored", "virtual_cpus": 2}}
     (tmp_path / "r.yaml").write_text(yaml.safe_dump(recipe))
@@ -26,7 +26,7 @@ def test_digits_cnn_with_crop_rotation_and_mixup_trains_mirrored(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     assert "32 per replica x 2 replica(s)" in done.stdout
     metrics = json.loads((run / "metrics.json").read_text())
-    assert metrics["test"]["accuracy"] >= 0.9  # 0.958 measured; chance is 0.1
+    assert metrics["test"]["accuracy"] >= 0.9  # 0.958 measured (4 or 8 epochs); chance 0.1
     # The training checkpoint keeps the mixup-aware loss; the hand-back model is plain Keras.
     with zipfile.ZipFile(run / "best.keras") as saved:
         assert "ClassificationCrossentropy" in saved.read("config.json").decode()

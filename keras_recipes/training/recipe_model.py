@@ -165,6 +165,23 @@ class RecipeModel(keras.Model):
             jit_compile = False
         super().compile(*args, jit_compile=jit_compile, **kwargs)
 
+    def compile_from_config(self, config):
+        """Compiles a loaded model from its saved `get_compile_config()` (optimizer, loss,
+        metrics), as Keras does for models with their own `compile`: Keras' version skips
+        those with a "`compile()` was not called" warning; this `compile` takes the same
+        arguments. The optimizer is built so its saved variables load too."""
+        try:
+            config = keras.saving.deserialize_keras_object(config)
+        except (TypeError, ValueError) as err:  # e.g. a loss class this process lacks
+            import warnings
+
+            warnings.warn(f"RecipeModel: not compiled on loading ({err}); call compile() "
+                          "before training or evaluating it", stacklevel=2)
+            return
+        self.compile(**config)
+        if getattr(self, "optimizer", None) is not None and self.built:
+            self.optimizer.build(self.trainable_variables)
+
     def make_train_function(self, force=False):  # compat.MODEL_MAKE_TRAIN_FUNCTION
         """Keras' train function, or with `step_clock` set the same loop timed in the graph
         (`keras_recipes.training.timed_steps`: waiting for each batch vs computing it)."""

@@ -74,4 +74,13 @@ def read_history(path: Path) -> dict[str, list[float]]:
     with open(path, newline="") as handle:
         rows = list(csv.DictReader(handle))
     keys = [k for k in (rows[0] if rows else {}) if k != "epoch"]
-    return {k: [float(row[k]) for row in rows] for k in keys}
+    # Keras' CSVLogger fills `val_*` columns with "NA" when a run has no validation split.
+    return {k: [_cell(row[k]) for row in rows] for k in keys
+            if any(row[k] not in _NOT_A_VALUE for row in rows)}
+
+
+_NOT_A_VALUE = ("NA", "", None)
+
+
+def _cell(value) -> float:
+    return math.nan if value in _NOT_A_VALUE else float(value)

@@ -55,7 +55,8 @@ def _label_smoothing(recipe_file: Path) -> float:
 
 
 def write_run_report(run_dir: Path, history: dict, spec=None, batch_norm=None) -> str:
-    """Classifies the run, writes `<run_dir>/report.md` and returns a one-line summary.
+    """Classifies the run, writes `<run_dir>/report.md` and returns a one-line summary
+    (and a `speed:` line with the step-time verdict when the run has a `timing.csv`).
 
     Example:
 
@@ -77,8 +78,11 @@ def write_run_report(run_dir: Path, history: dict, spec=None, batch_norm=None) -
         classes = spec.num_outputs
     state = (batch_norm_state(batch_norm)
              or classify_run(history, classes, _label_smoothing(Path(run_dir) / "recipe.yaml")))
-    from keras_recipes.monitoring.step_breakdown import TIMING_FILE, read_timing
+    from keras_recipes.monitoring.step_breakdown import (TIMING_FILE, Breakdown, read_timing,
+                                                         verdict)
 
-    write_text_atomic(Path(run_dir) / "report.md", render_report(
-        history, state, batch_norm, read_timing(Path(run_dir) / TIMING_FILE)))
-    return state.line()
+    timing = read_timing(Path(run_dir) / TIMING_FILE)
+    write_text_atomic(Path(run_dir) / "report.md", render_report(history, state, batch_norm,
+                                                                 timing))
+    speed = Breakdown.from_history(timing)
+    return state.line() + (f"\nspeed: {verdict(speed)}" if speed is not None else "")

@@ -11,6 +11,7 @@ import tensorflow as tf
 from keras_recipes import _keras_compat as compat
 from keras_recipes.monitoring.step_breakdown import (KEYS, Breakdown, read_timing, report_lines,
                                                      verdict)
+from keras_recipes.monitoring.run_report import write_run_report
 from keras_recipes.monitoring.step_time_callback import DropLogKeys, StepTimeBreakdown
 from keras_recipes.training.recipe_model import RecipeModel
 
@@ -73,6 +74,9 @@ def test_a_pipeline_with_heavy_per_example_work_is_reported_input_bound(tmp_path
     assert set(timing) == set(history) - {"loss"} and len(timing["input_share"]) == 2
     assert timing["time_input_s"][-1] == pytest.approx(b.input, rel=1e-5)
     assert report_lines(timing)[2].startswith("**input-bound: ")
+    line = write_run_report(tmp_path, {"loss": [1.4, 1.2]})  # report.md and the printed line
+    assert line.split("\n")[1].startswith("speed: input-bound: ")
+    assert "## Where the time goes" in (tmp_path / "report.md").read_text()
 
 
 def test_a_resnet_on_cached_data_is_reported_compute_bound():

@@ -114,8 +114,11 @@ def verdict(breakdown: Breakdown) -> str:
     """One line: what bounds the training speed, the number behind it, and what to try."""
     share = breakdown.input_share
     if share is not None and share >= INPUT_BOUND:
+        also = (f"; also {breakdown.host_share:.0%} of training time outside the step "
+                "(callbacks, epoch-end work, dispatch)"
+                if breakdown.host_share >= HOST_BOUND else "")
         return (f"input-bound: {share:.0%} of step time waiting for data -> cache, parallel "
-                "decode, prefetch, fewer/cheaper augmentations")
+                f"decode, prefetch, fewer/cheaper augmentations{also}")
     if breakdown.host_share >= HOST_BOUND:
         if (breakdown.dispatch or 0.0) > breakdown.callbacks:
             return (f"host-bound: {breakdown.host_share:.0%} of training time outside the "

@@ -23,8 +23,9 @@ would overrun `--budget-s` (default 420 s, 7 minutes, leaving one for
 start-up and writing the data); skipped jobs are listed.
 
 `--smoke` runs the same code paths at tiny sizes (a few hundred examples,
-2 epochs, XLA on one job) in about a minute on a CPU: it checks the script,
-its numbers are not GPU figures. Without a GPU the full mode refuses to run
+2 epochs, XLA on one job; 7 recipe runs, each with its fixed per-run work:
+7.5 minutes on the 2 shared CPUs at load 11) on a CPU: it checks the
+script, its numbers are not GPU figures. Without a GPU the full mode refuses to run
 unless `--force` is given.
 
 Usage:
@@ -141,7 +142,7 @@ def run_job(recipe: str, overrides: list[str]) -> dict:
 def main() -> None:
     parser = base_parser(__doc__, "bench_gpu.json", reps=1)
     parser.add_argument("--smoke", action="store_true",
-                        help="tiny sizes on any device: checks the code paths in about a minute")
+                        help="tiny sizes on any device: checks the code paths (minutes on a CPU)")
     parser.add_argument("--budget-s", type=float, default=None,
                         help="start no job that would end after this many seconds "
                              "(default 420; none with --smoke)")

@@ -49,6 +49,8 @@ def resume_history(path: Path, epochs: int) -> None:
 
 
 def _number(cell: str) -> bool:
+    if cell == "NA":  # Keras' CSVLogger: a val_* column of a run without validation
+        return True
     try:
         value = float(cell)
     except ValueError:

@@ -105,7 +105,8 @@ def test_a_valid_state_round_trips_its_schema(reference):
     state = load(run_dir / STATE_FILE)
     assert state.meta["format"] == "keras_recipes.state" and state.meta["version"] == 2
     assert state.finished and (state.epoch, state.step) == (3, 0)
-    assert set(state.meta["callbacks"]) == {"non_finite_guard", "best_checkpoint"}
+    assert set(state.meta["callbacks"]) == {"non_finite_guard", "best_checkpoint",
+                                            "gradient_norm_logger"}
     assert state.meta["groups"] == {k: len(v) for k, v in state.arrays.items()}
 
 

@@ -20,6 +20,13 @@ Usage:
 
     python tools/digit_scenes.py                       # 20,000 / 2,000 / 2,000
     python tools/digit_scenes.py --train 2000 --out /tmp/scenes
+    python tools/digit_scenes.py --transfer            # the fine-tuning pair (two .npz)
+
+`--transfer` writes the fine-tuning demonstration's pair instead
+(`write_transfer`): `scenes_0to4.npz`, 5,000 scenes of digits 0-4 (the
+pretraining task), and `scenes_5to9.npz`, 160 scenes of each digit 5-9, every
+one over a different handwritten digit (so no two examples of the target
+share a source digit, and its train/val/test splits share no writer's digit).
 
 Example:
 
@@ -121,6 +128,37 @@ def write_scenes(out: Path = DEFAULT_OUT, train: int = 20000, val: int = 2000,
     return root
 
 
+def write_transfer(out: Path = DEFAULT_OUT, source: int = 5000, per_class: int = 160,
+                   seed: int = SEED) -> tuple[Path, Path]:
+    """Writes `scenes_0to4.npz` (`source` scenes of digits 0-4) and `scenes_5to9.npz`
+    (`per_class` scenes of each of 5-9, one per distinct handwritten digit).
+
+    Arrays `x` (uint8, [n, 32, 32, 3]) and `y` (the digit, int64).
+
+    Example:
+
+        >>> write_transfer(Path("/tmp/pair"), source=50, per_class=4)  # doctest: +SKIP
+        (PosixPath('/tmp/pair/scenes_0to4.npz'), PosixPath('/tmp/pair/scenes_5to9.npz'))
+    """
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    rng = np.random.default_rng(seed)
+    photos = _backgrounds()
+    low = np.flatnonzero(digits.target < 5)
+    picks = rng.choice(low, size=source)
+    high = np.concatenate([rng.permutation(np.flatnonzero(digits.target == c))[:per_class]
+                           for c in range(5, 10)])
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, index in (("scenes_0to4.npz", picks), ("scenes_5to9.npz", high)):
+        x = np.stack([scene(digits.images[i], photos, rng) for i in index])
+        paths.append(out / name)
+        np.savez_compressed(paths[-1], x=x, y=digits.target[index].astype(np.int64))
+    return paths[0], paths[1]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(DEFAULT_OUT), help="output folder (git-ignored "
@@ -128,8 +166,14 @@ def main() -> None:
     parser.add_argument("--train", type=int, default=20000)
     parser.add_argument("--val", type=int, default=2000)
     parser.add_argument("--test", type=int, default=2000)
+    parser.add_argument("--transfer", action="store_true", help="write the fine-tuning pair "
+                        "scenes_0to4.npz / scenes_5to9.npz into --out instead")
     args = parser.parse_args()
     start = time.perf_counter()
+    if args.transfer:
+        for path in write_transfer(Path(args.out)):
+            print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
+        return
     root = write_scenes(Path(args.out), args.train, args.val, args.test)
     print(f"wrote {root} ({time.perf_counter() - start:.1f} s)")
 

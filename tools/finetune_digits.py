@@ -17,6 +17,11 @@ Usage:
 
     python tools/finetune_digits.py                  # writes the two .npz files
     python tools/finetune_digits.py --compare 3      # + 3 seeds of each (about 6 min on 2 CPUs)
+    python tools/finetune_digits.py --scenes --compare 3 --pretrained runs/scenes_pretrain
+
+`--scenes` runs the same comparison on the cluttered 32x32 RGB scenes
+(`recipes/scenes_*.yaml`; `python tools/digit_scenes.py --transfer` writes the
+data) and writes `tools/results/finetune_scenes.json`.
 """
 
 from __future__ import annotations
@@ -68,22 +73,29 @@ def _train(recipe: str, run_dir: Path, *overrides: str) -> dict:
     return json.loads((run_dir / "metrics.json").read_text())
 
 
-def compare(seeds: int, workers: int = 2) -> dict:
-    """Pretrains once, then fine-tunes and trains from scratch for each seed (`workers` runs
-    at a time, one per core)."""
+def compare(seeds: int, workers: int = 2, prefix: str = "digits",
+            pretrained: Path | None = None) -> dict:
+    """Pretrains once (or reuses the run folder `pretrained`), then fine-tunes and trains from
+    scratch for each seed (`workers` runs at a time); `prefix` picks the recipes (`digits` or
+    `scenes`)."""
     from concurrent.futures import ThreadPoolExecutor
 
     rows = {"finetuned": [0.0] * seeds, "scratch": [0.0] * seeds}
     with tempfile.TemporaryDirectory() as tmp:
-        pretrain = Path(tmp) / "digits_pretrain"
-        source = _train("recipes/digits_pretrain.yaml", pretrain)
-        jobs = [(name, recipe, seed, extra) for seed in range(seeds) for name, recipe, extra in (
-            ("finetuned", "recipes/digits_finetune.yaml", [f"model.from={pretrain}"]),
-            ("scratch", "recipes/digits_finetune_scratch.yaml", []))]
+        pretrain = Path(tmp) / f"{prefix}_pretrain"
+        if pretrained is None:
+            source = _train(f"recipes/{prefix}_pretrain.yaml", pretrain)
+        else:
+            pretrain = Path(pretrained).resolve()
+            source = json.loads((pretrain / "metrics.json").read_text())
+        recipes = {"finetuned": f"recipes/{prefix}_finetune.yaml",
+                   "scratch": f"recipes/{prefix}_finetune_scratch.yaml"}
+        jobs = [(name, seed) for seed in range(seeds) for name in ("finetuned", "scratch")]
 
         def run(job):
-            name, recipe, seed, extra = job
-            metrics = _train(recipe, Path(tmp) / f"{name}_{seed}", f"seed={seed}", *extra)
+            name, seed = job
+            extra = [f"model.from={pretrain}"] if name == "finetuned" else []
+            metrics = _train(recipes[name], Path(tmp) / f"{name}_{seed}", f"seed={seed}", *extra)
             rows[name][seed] = metrics["test"]["accuracy"]
             print(f"seed {seed} {name}: test accuracy {rows[name][seed]:.4f}", flush=True)
 
@@ -101,12 +113,17 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "recipes" / "data")
     parser.add_argument("--compare", type=int, default=0, metavar="SEEDS",
                         help="also run the comparison over this many seeds")
+    parser.add_argument("--scenes", action="store_true", help="compare the scenes_* recipes "
+                        "(32x32 RGB scenes; data: python tools/digit_scenes.py --transfer)")
+    parser.add_argument("--pretrained", type=Path, help="reuse this pretraining run folder")
     args = parser.parse_args()
-    for path in write_data(args.out):
-        print(f"wrote {path}")
+    prefix = "scenes" if args.scenes else "digits"
+    if not args.scenes:
+        for path in write_data(args.out):
+            print(f"wrote {path}")
     if args.compare:
-        summary = compare(args.compare)
-        path = ROOT / "tools" / "results" / "finetune_digits.json"
+        summary = compare(args.compare, prefix=prefix, pretrained=args.pretrained)
+        path = ROOT / "tools" / "results" / f"finetune_{prefix}.json"
         path.write_text(json.dumps(summary, indent=2) + "\n")
         for name in ("finetuned", "scratch"):
             print(f"{name}: {summary[name]['mean']:.4f} +- {summary[name]['sd']:.4f}")

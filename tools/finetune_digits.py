@@ -74,10 +74,15 @@ def _train(recipe: str, run_dir: Path, *overrides: str) -> dict:
 
 
 def compare(seeds: int, workers: int = 2, prefix: str = "digits",
-            pretrained: Path | None = None) -> dict:
+            pretrained: Path | None = None, per_class: int = 20) -> dict:
     """Pretrains once (or reuses the run folder `pretrained`), then fine-tunes and trains from
     scratch for each seed (`workers` runs at a time); `prefix` picks the recipes (`digits` or
-    `scenes`)."""
+    `scenes`).
+
+    `per_class` other than 20 trains on a seeded subset of the target file, 9 x `per_class`
+    examples per class split 1/1/7 (a recipe trains on more than a tenth of its file), so
+    the test split is smaller too.
+    """
     from concurrent.futures import ThreadPoolExecutor
 
     rows = {"finetuned": [0.0] * seeds, "scratch": [0.0] * seeds}
@@ -91,10 +96,17 @@ def compare(seeds: int, workers: int = 2, prefix: str = "digits",
         recipes = {"finetuned": f"recipes/{prefix}_finetune.yaml",
                    "scratch": f"recipes/{prefix}_finetune_scratch.yaml"}
         jobs = [(name, seed) for seed in range(seeds) for name in ("finetuned", "scratch")]
+        subset = []
+        if per_class != 20:
+            target = _subset(ROOT / "recipes" / _data_path(recipes["scratch"]), 9 * per_class,
+                             Path(tmp) / "target.npz")
+            # 1/9 and 7/9, rounded so that sklearn's ceil gives exactly k / k / 7k per class.
+            subset = [f"data.path={target}", "data.val_split=0.1111", "data.test_split=0.7777"]
 
         def run(job):
             name, seed = job
             extra = [f"model.from={pretrain}"] if name == "finetuned" else []
+            extra += subset
             metrics = _train(recipes[name], Path(tmp) / f"{name}_{seed}", f"seed={seed}", *extra)
             rows[name][seed] = metrics["test"]["accuracy"]
             print(f"seed {seed} {name}: test accuracy {rows[name][seed]:.4f}", flush=True)
@@ -104,8 +116,24 @@ def compare(seeds: int, workers: int = 2, prefix: str = "digits",
     summary = {name: {"mean": statistics.mean(values), "sd": statistics.stdev(values),
                       "runs": values} for name, values in rows.items()}
     summary["pretrain_test_accuracy_0to4"] = source["test"]["accuracy"]
-    summary["train_examples_per_class"] = 20
+    summary["train_examples_per_class"] = per_class
     return summary
+
+
+def _data_path(recipe: str) -> str:
+    import yaml
+
+    return yaml.safe_load((ROOT / recipe).read_text())["data"]["path"]
+
+
+def _subset(source: Path, per_class: int, out: Path) -> Path:
+    """The first `per_class` examples of each class of a seeded shuffle of `source` (.npz)."""
+    data = np.load(source)
+    order = np.random.default_rng(SEED).permutation(len(data["y"]))
+    keep = np.sort(np.concatenate([order[data["y"][order] == c][:per_class]
+                                   for c in np.unique(data["y"])]))
+    np.savez(out, x=data["x"][keep], y=data["y"][keep])
+    return out
 
 
 def main() -> None:
@@ -116,14 +144,19 @@ def main() -> None:
     parser.add_argument("--scenes", action="store_true", help="compare the scenes_* recipes "
                         "(32x32 RGB scenes; data: python tools/digit_scenes.py --transfer)")
     parser.add_argument("--pretrained", type=Path, help="reuse this pretraining run folder")
+    parser.add_argument("--per-class", type=int, default=20, metavar="K",
+                        help="training examples per class of 5-9 (default 20: the recipes' "
+                        "split; else a subset of 9 K per class split 1/1/7)")
     args = parser.parse_args()
     prefix = "scenes" if args.scenes else "digits"
     if not args.scenes:
         for path in write_data(args.out):
             print(f"wrote {path}")
     if args.compare:
-        summary = compare(args.compare, prefix=prefix, pretrained=args.pretrained)
-        path = ROOT / "tools" / "results" / f"finetune_{prefix}.json"
+        summary = compare(args.compare, prefix=prefix, pretrained=args.pretrained,
+                          per_class=args.per_class)
+        suffix = "" if args.per_class == 20 else f"_{args.per_class}"
+        path = ROOT / "tools" / "results" / f"finetune_{prefix}{suffix}.json"
         path.write_text(json.dumps(summary, indent=2) + "\n")
         for name in ("finetuned", "scratch"):
             print(f"{name}: {summary[name]['mean']:.4f} +- {summary[name]['sd']:.4f}")

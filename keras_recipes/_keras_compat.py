@@ -126,6 +126,17 @@ def op_determinism_enabled() -> bool:
     return bool(is_op_determinism_enabled())
 
 
+def disable_op_determinism() -> None:
+    """Turns op determinism off again (TensorFlow's public API can only turn it on), so a
+    recipe without `deterministic` run after one with it in the same process (tune trials,
+    a notebook, tests) is not silently deterministic. Checked: TF 2.16-2.21."""
+    try:
+        from tensorflow.python.framework.config import disable_op_determinism
+    except ImportError:  # moved: leave it as it is
+        return
+    disable_op_determinism()
+
+
 def _flat_metrics(metrics) -> Iterator[Any]:
     """Metrics with Keras' `CompileMetrics` containers opened."""
     for metric in metrics:

@@ -59,7 +59,7 @@ def root() -> Path:
 
 @pytest.fixture(autouse=True)
 def _reset_keras_policy():
-    """Tests that change the global dtype policy must not leak it to others."""
+    """Tests that change the global dtype policy or op determinism must not leak it to others."""
     yield
     import sys
 
@@ -68,3 +68,8 @@ def _reset_keras_policy():
 
         keras.mixed_precision.set_dtype_policy("float32")
         keras.backend.clear_session()
+    if "tensorflow" in sys.modules:  # a deterministic recipe's op determinism stays global
+        from keras_recipes import _keras_compat as compat
+
+        if compat.op_determinism_enabled():
+            compat.disable_op_determinism()

@@ -12,6 +12,10 @@ def set_seed(seed: int, deterministic: bool = False) -> None:
     import keras
     import tensorflow as tf
 
+    from keras_recipes import _keras_compat as compat
+
     keras.utils.set_random_seed(seed)
     if deterministic:
         tf.config.experimental.enable_op_determinism()
+    elif compat.op_determinism_enabled():  # left on by an earlier recipe in this process
+        compat.disable_op_determinism()

@@ -106,6 +106,7 @@ def test_mixed_precision_model_gets_float32_statistics():
 
 
 def test_mode_agreement_names_stale_statistics_until_recomputed():
+    keras.utils.set_random_seed(0)  # unseeded, 1 initialization in 6 had not learned in 32 steps
     x, y = _data(256, seed=1)
     inputs = keras.Input((3,))
     h = keras.layers.BatchNormalization()(inputs)
